@@ -1,0 +1,7 @@
+namespace Portal.Policy.Model;
+
+public enum Effect : byte
+{
+    Deny,
+    Permit,
+}
