@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Portal.Connectors.Rows;
+
+namespace Portal.Connectors.Anonymization;
+
+/// <summary>
+/// Class sizes keyed by the generalized quasi-identifier tuple. Memory grows with the number of distinct
+/// classes, never with rows; lookups build the key in a reused buffer and allocate nothing.
+/// </summary>
+internal sealed class EquivalenceClasses
+{
+    private readonly Dictionary<string, Counts> _classes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Counts>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private char[] _key = new char[256];
+
+    public EquivalenceClasses() => _lookup = _classes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public int Count => _classes.Count;
+
+    /// <summary>Adds rows counted before streaming (database GROUP BY or a first pass over a file).</summary>
+    public void AddCounted(ReadOnlySpan<Cell> tuple, long rows) =>
+        CollectionsMarshal.GetValueRefOrAddDefault(_lookup, Key(tuple), out _).Counted += rows;
+
+    /// <summary>Records a streamed row; returns the class size counted before, or -1 if the class was never counted.</summary>
+    public long Stream(ReadOnlySpan<Cell> tuple, bool countedBefore)
+    {
+        ref var counts = ref countedBefore
+            ? ref CollectionsMarshal.GetValueRefOrNullRef(_lookup, Key(tuple))
+            : ref CollectionsMarshal.GetValueRefOrAddDefault(_lookup, Key(tuple), out _);
+        if (Unsafe.IsNullRef(ref counts))
+        {
+            return -1;
+        }
+        counts.Streamed++;
+        return counts.Counted;
+    }
+
+    /// <summary>Smallest class of at least <paramref name="k"/> rows, number of such classes, and rows/classes below k.</summary>
+    public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k, bool useStreamed)
+    {
+        long? smallest = null;
+        long kept = 0, suppressedRows = 0, suppressedClasses = 0;
+        foreach (var c in _classes.Values)
+        {
+            var size = useStreamed ? c.Streamed : c.Counted;
+            if (size == 0)
+            {
+                continue;
+            }
+            if (size < k)
+            {
+                suppressedRows += size;
+                suppressedClasses++;
+                continue;
+            }
+            kept++;
+            smallest = smallest is null ? size : Math.Min(smallest.Value, size);
+        }
+        return (smallest, kept, suppressedRows, suppressedClasses);
+    }
+
+    /// <summary>True when every class streamed exactly as many rows as were counted (the source did not change between passes).</summary>
+    public bool StreamMatchesCount() => _classes.Values.All(c => c.Counted == c.Streamed);
+
+    // Length-prefixed values: no separator character can make two different tuples collide.
+    private ReadOnlySpan<char> Key(ReadOnlySpan<Cell> tuple)
+    {
+        var length = 0;
+        foreach (var cell in tuple)
+        {
+            var need = length + cell.MaxFormattedLength + 16;
+            if (_key.Length < need)
+            {
+                Array.Resize(ref _key, Math.Max(need, _key.Length * 2));
+            }
+            var span = _key.AsSpan(length + 12);
+            cell.TryFormat(span, out var n);
+            var prefix = _key.AsSpan(length, 12);
+            prefix.Fill(' ');
+            prefix[0] = (char)('0' + (int)cell.Kind);
+            n.TryFormat(prefix[1..], out _, default, System.Globalization.CultureInfo.InvariantCulture);
+            length += 12 + n;
+        }
+        return _key.AsSpan(0, length);
+    }
+
+    private struct Counts
+    {
+        public long Counted;
+        public long Streamed;
+    }
+}

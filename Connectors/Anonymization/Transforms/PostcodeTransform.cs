@@ -1,0 +1,31 @@
+using Portal.Connectors.Rows;
+
+namespace Portal.Connectors.Anonymization.Transforms;
+
+/// <summary>Keeps the leading digits of a postcode; prefixes listed as restricted (too few inhabitants) become zeros.</summary>
+internal sealed class PostcodeTransform(int digits, IReadOnlyList<string> restrictedPrefixes) : ColumnTransform
+{
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _restricted =
+        new HashSet<string>(restrictedPrefixes, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private readonly Cell _zeros = Cell.FromText(new string('0', digits));
+
+    public override string Describe() => $"postcode({digits} leading characters, {restrictedPrefixes.Count} restricted prefixes → {new string('0', digits)})";
+
+    public override bool Accepts(ColumnType input) => input is ColumnType.Text or ColumnType.Integer;
+
+    public override PushdownReduction Reduction => PushdownReduction.Prefix;
+
+    public override int ReductionLength => digits;
+
+    public override Cell Apply(Cell value, Cell subject)
+    {
+        if (value.IsNull)
+        {
+            return value;
+        }
+        var text = value.Kind == CellKind.Text ? value.Text.Trim() : value.ToString().AsMemory();
+        var prefix = text[..Math.Min(digits, text.Length)];
+        return _restricted.Contains(prefix.Span) ? _zeros : Cell.FromText(prefix);
+    }
+}

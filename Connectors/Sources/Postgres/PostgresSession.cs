@@ -1,0 +1,100 @@
+using System.Data;
+using System.Globalization;
+using Npgsql;
+using Portal.Connectors.Rows;
+
+namespace Portal.Connectors.Sources.Postgres;
+
+/// <summary>
+/// One REPEATABLE READ, READ ONLY transaction: the class-count query and the stream see the same snapshot,
+/// so the suppression decided by the first is exact for the second.
+/// </summary>
+internal sealed class PostgresSession : SourceSession
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly PostgresRelation _relation;
+    private readonly PostgresQueryBuilder _sql;
+
+    private PostgresSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresRelation relation, PostgresSourceOptions options)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _relation = relation;
+        _sql = new PostgresQueryBuilder(relation, options.Filters);
+    }
+
+    public override bool FiltersConsent => true;
+
+    public static async Task<PostgresSession> BeginAsync(NpgsqlConnection connection, PostgresRelation relation, PostgresSourceOptions options, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using (var command = new NpgsqlCommand("SELECT set_config('statement_timeout', $1, true)", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = ((long)options.StatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) });
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return new PostgresSession(connection, transaction, relation, options);
+    }
+
+    public override async Task<RowReader> OpenReaderAsync(ReadPlan plan, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction };
+        command.CommandText = _sql.SelectSql(plan, command);
+        var reads = plan.Columns.Select(c => _sql.Lookup(c.Name).Read).ToArray();
+        try
+        {
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            return new PostgresRowReader(command, reader, reads, _relation.QualifiedName);
+        }
+        catch (PostgresException e)
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+            throw new ConnectorException($"reading {_relation.QualifiedName} failed: {e.MessageText}", e);
+        }
+    }
+
+    public override async Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction };
+        command.CommandText = _sql.GroupSql(plan, groupBy, command);
+        var reads = groupBy.Select(g => PostgresQueryBuilder.ReducedRead(g, _sql.Lookup(g.Column.Name).Read)).ToArray();
+        var cells = new Cell[groupBy.Count];
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                for (var i = 0; i < cells.Length; i++)
+                {
+                    cells[i] = PostgresRowReader.ReadCell(reader, i, reads[i]);
+                }
+                visit(cells, reader.GetInt64(cells.Length), reader.GetInt64(cells.Length + 1));
+            }
+        }
+        catch (PostgresException e)
+        {
+            throw new ConnectorException($"counting equivalence classes in {_relation.QualifiedName} failed: {e.MessageText}", e);
+        }
+        return true;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _transaction.RollbackAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The connection may already be broken; closing it below is all that is left to do.
+        }
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}

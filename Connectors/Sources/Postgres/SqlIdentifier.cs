@@ -1,0 +1,14 @@
+namespace Portal.Connectors.Sources.Postgres;
+
+internal static class SqlIdentifier
+{
+    /// <summary>Double-quotes an identifier that was read from the catalog; embedded quotes are doubled.</summary>
+    public static string Quote(string identifier)
+    {
+        if (identifier.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ConnectorException("identifiers cannot contain NUL characters");
+        }
+        return "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+}
