@@ -50,4 +50,8 @@ SELECT g,
 FROM generate_series(1, :patients) AS g;
 ANALYZE patients;
 \endif
+
+CREATE OR REPLACE VIEW recent_admissions AS
+  SELECT * FROM patients WHERE admission_date >= date '2020-01-01';
+COMMENT ON VIEW recent_admissions IS 'Patients admitted since 1 January 2020.';
 COMMIT;

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Features.AccessRequests;
+using Portal.Features.Audit;
+using Portal.Features.Datasets;
+using Portal.Features.Grants;
+using Portal.Features.Institutions;
+using Portal.Features.Users;
+using Portal.Features.VirtualOrganizations;
+
+namespace Portal.Data;
+
+/// <summary>The portal's one database context. Entity configurations live beside their entities, per feature.</summary>
+public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Institution> Institutions => Set<Institution>();
+    public DbSet<VirtualOrganization> VirtualOrganizations => Set<VirtualOrganization>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Dataset> Datasets => Set<Dataset>();
+    public DbSet<DatasetSteward> DatasetStewards => Set<DatasetSteward>();
+    public DbSet<DatasetShare> DatasetShares => Set<DatasetShare>();
+    public DbSet<AccessRequest> AccessRequests => Set<AccessRequest>();
+    public DbSet<Grant> Grants => Set<Grant>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDb).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        // A flags enum is a bit set; every other enum is stored as text (configured per entity) for readers of the database.
+        configurationBuilder.Properties<PlatformRoles>().HaveConversion<int>();
+    }
+}

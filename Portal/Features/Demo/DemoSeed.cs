@@ -1,0 +1,194 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.AccessRequests;
+using Portal.Features.Audit;
+using Portal.Features.Datasets;
+using Portal.Features.Grants;
+using Portal.Features.Institutions;
+using Portal.Features.Users;
+using Portal.Features.VirtualOrganizations;
+
+namespace Portal.Features.Demo;
+
+/// <summary>
+/// Demo data with fixed identifiers: a hospital and a university, four people, one VO, two datasets over the demo
+/// hospital database, one grant and one pending request. Runs once; a second run finds the data and changes nothing.
+/// </summary>
+public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, IConfiguration configuration)
+{
+    public const string HospitalIdp = "http://localhost:8081/idp/hospital";
+    public const string UniversityIdp = "http://localhost:8081/idp/university";
+
+    public static readonly Guid Hospital = new("0b7f2c1e-0000-4000-8000-000000000001");
+    public static readonly Guid University = new("0b7f2c1e-0000-4000-8000-000000000002");
+    public static readonly Guid Alice = new("0b7f2c1e-0000-4000-8000-0000000000a1");
+    public static readonly Guid Bob = new("0b7f2c1e-0000-4000-8000-0000000000b0");
+    public static readonly Guid Carol = new("0b7f2c1e-0000-4000-8000-0000000000c0");
+    public static readonly Guid Dave = new("0b7f2c1e-0000-4000-8000-0000000000d0");
+    public static readonly Guid CohortVo = new("0b7f2c1e-0000-4000-8000-000000000100");
+    public static readonly Guid PatientsDataset = new("0b7f2c1e-0000-4000-8000-000000000201");
+    public static readonly Guid AdmissionsDataset = new("0b7f2c1e-0000-4000-8000-000000000202");
+    public static readonly Guid BobPatientsGrant = new("0b7f2c1e-0000-4000-8000-000000000301");
+    public static readonly Guid BobAdmissionsRequest = new("0b7f2c1e-0000-4000-8000-000000000401");
+
+    public static readonly IReadOnlySet<Guid> UserIds = new HashSet<Guid> { Alice, Bob, Carol, Dave };
+
+    public async Task<bool> RunAsync(CancellationToken ct)
+    {
+        if (await db.Institutions.AnyAsync(i => i.Id == Hospital, ct))
+        {
+            return false;
+        }
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        db.Institutions.AddRange(
+            new Institution { Id = Hospital, Name = "St. Example University Hospital", IdpEntityId = HospitalIdp, Scopes = ["hospital.example.org"], Country = "NL", CreatedAt = now },
+            new Institution { Id = University, Name = "Example University", IdpEntityId = UniversityIdp, Scopes = ["university.example.edu"], Country = "DE", CreatedAt = now });
+
+        db.Users.AddRange(
+            Person(Alice, HospitalIdp, "alice", "hospital.example.org", "Dr. Alice Adler", Hospital, ["staff", "member"], now),
+            Person(Carol, HospitalIdp, "carol", "hospital.example.org", "Carol Chen", Hospital, ["staff", "member"], now, PlatformRoles.Auditor),
+            Person(Bob, UniversityIdp, "bob", "university.example.edu", "Bob Baker", University, ["faculty", "member"], now),
+            Person(Dave, UniversityIdp, "dave", "university.example.edu", "Dave Dietrich", University, ["staff", "member"], now));
+        await db.SaveChangesAsync(ct);
+
+        db.VirtualOrganizations.Add(new VirtualOrganization
+        {
+            Id = CohortVo,
+            Name = "HIV Cohort Collaboration",
+            Description = "Hospital clinicians and university researchers studying long-term outcomes of HIV care.",
+            JoinPolicy = VoJoinPolicy.InvitationOnly,
+            DefaultMembershipDays = 365,
+            CreatedById = Dave,
+            CreatedAt = now,
+            Memberships =
+            [
+                Member(Dave, VoRole.Admin, now, null),
+                Member(Alice, VoRole.Member, now, now.AddDays(365)),
+                Member(Carol, VoRole.Member, now, now.AddDays(365)),
+                Member(Bob, VoRole.Member, now, now.AddDays(365)),
+            ],
+        });
+
+        var port = configuration.GetValue("Demo:HospitalPort", 5433);
+        db.Datasets.AddRange(
+            HospitalDataset(PatientsDataset, "HIV clinic patients", "patients",
+                "One row per patient of the HIV clinic: demographics, diagnosis and latest CD4 count and viral load.",
+                new DataUseConditions { Primary = "DS", Diseases = ["HIV"], Modifiers = ["NCU", "IRB"] }, port, now),
+            HospitalDataset(AdmissionsDataset, "Recent admissions (2020 onwards)", "recent_admissions",
+                "Patients admitted since 1 January 2020.",
+                new DataUseConditions { Primary = "HMB", Modifiers = ["NPU"] }, port, now));
+        await db.SaveChangesAsync(ct);
+
+        db.DatasetStewards.AddRange(
+            new DatasetSteward { DatasetId = PatientsDataset, UserId = Carol, AddedById = Alice, AddedAt = now },
+            new DatasetSteward { DatasetId = AdmissionsDataset, UserId = Carol, AddedById = Alice, AddedAt = now });
+        db.DatasetShares.AddRange(
+            new DatasetShare { DatasetId = PatientsDataset, VoId = CohortVo, SharedById = Alice, SharedAt = now },
+            new DatasetShare { DatasetId = AdmissionsDataset, VoId = CohortVo, SharedById = Alice, SharedAt = now });
+
+        db.Grants.Add(new Grant
+        {
+            Id = BobPatientsGrant,
+            DatasetId = PatientsDataset,
+            GranteeKind = GranteeKind.Person,
+            GranteeUserId = Bob,
+            Purposes = [new Purpose { Code = "DS", Disease = "HIV" }],
+            ProfileVersion = 1,
+            K = 5,
+            ValidFrom = now,
+            ValidUntil = now.AddDays(30),
+            CreatedById = Alice,
+            CreatedAt = now,
+        });
+        db.AccessRequests.Add(new AccessRequest
+        {
+            Id = BobAdmissionsRequest,
+            DatasetId = AdmissionsDataset,
+            RequesterId = Bob,
+            VoId = CohortVo,
+            Purpose = new Purpose { Code = "HMB" },
+            PurposeDescription = "Readmission patterns after antiretroviral therapy changes.",
+            EthicsReference = "UNI-IRB-2026-117",
+            RequestedFrom = now,
+            RequestedUntil = now.AddDays(90),
+            TermsAcceptedAt = now,
+            TermsVersion = 1,
+            CreatedAt = now,
+        });
+        audit.Add(db, "demo.seeded", AuditOutcome.Success, AuditActor.System);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private static User Person(Guid id, string idp, string login, string scope, string name, Guid institution,
+        string[] affiliations, DateTimeOffset now, PlatformRoles roles = PlatformRoles.None) => new()
+        {
+            Id = id,
+            Issuer = idp,
+            Subject = $"{login}@{scope}",
+            DisplayName = name,
+            Email = $"{login}@{scope}",
+            HomeOrganization = scope,
+            InstitutionId = institution,
+            Affiliations = [.. affiliations.Select(a => $"{a}@{scope}")],
+            PlatformRoles = roles,
+            CreatedAt = now,
+        };
+
+    private static Membership Member(Guid user, VoRole role, DateTimeOffset now, DateTimeOffset? expires) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        UserId = user,
+        Role = role,
+        Status = MembershipStatus.Active,
+        CreatedAt = now,
+        ActivatedAt = now,
+        ExpiresAt = expires,
+    };
+
+    private static Dataset HospitalDataset(Guid id, string name, string relation, string description,
+        DataUseConditions dataUse, int port, DateTimeOffset now) => new()
+        {
+            Id = id,
+            OwnerId = Alice,
+            Name = name,
+            Description = description,
+            Status = DatasetStatus.Active,
+            Connector = new ConnectorSettings
+            {
+                Kind = ConnectorKind.PostgreSql,
+                Host = "127.0.0.1",
+                Port = port,
+                Database = "hospital",
+                Schema = "public",
+                Relation = relation,
+                Username = "hospital_reader",
+            },
+            Columns =
+            [
+                Column("patient_id", "bigint", ColumnClass.DirectIdentifier),
+                Column("mrn", "text", ColumnClass.DirectIdentifier),
+                Column("first_name", "text", ColumnClass.DirectIdentifier),
+                Column("last_name", "text", ColumnClass.DirectIdentifier),
+                Column("birth_date", "date", ColumnClass.QuasiIdentifier),
+                Column("sex", "character(1)", ColumnClass.QuasiIdentifier),
+                Column("postcode", "text", ColumnClass.QuasiIdentifier),
+                Column("admission_date", "date", ColumnClass.QuasiIdentifier),
+                Column("diagnosis_code", "text", ColumnClass.Sensitive),
+                Column("cd4_count", "integer", ColumnClass.Sensitive),
+                Column("viral_load", "integer", ColumnClass.Sensitive),
+                Column("research_consent", "boolean", ColumnClass.Consent),
+            ],
+            DataUse = dataUse,
+            TermsOfUse = "Use the data only for the stated purpose. Do not attempt to re-identify anyone. Delete the data when the grant ends. Cite the HIV Cohort Collaboration in publications.",
+            ProfileVersion = 1,
+            DefaultK = 5,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+    private static DatasetColumn Column(string name, string type, ColumnClass c) => new() { Name = name, DataType = type, Classification = c };
+}

@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Portal.Hosting;
+
+namespace Portal.Features.SignIn;
+
+/// <summary>
+/// The portal session: a cookie issued after federated (or, in Development, demo) sign-in.
+/// Lifetimes follow the Shibboleth SP: 1 h of inactivity, 8 h at most. Deny by default: every endpoint needs a
+/// signed-in user unless it says otherwise.
+/// </summary>
+public static class PortalAuthentication
+{
+    public const string AuthTimeClaim = "auth_time";
+    public const string IssuerClaim = "idp";
+    public const string AuditorPolicy = "auditor";
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(1);
+    public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromHours(8);
+
+    public static IServiceCollection AddPortalAuthentication(this IServiceCollection services, IWebHostEnvironment environment)
+    {
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "portal_session";
+                o.Cookie.HttpOnly = true;
+                // Lax, not Strict: the IdP's POST back to the ACS must still carry the pending-request cookie.
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                o.ExpireTimeSpan = IdleTimeout;
+                o.SlidingExpiration = true;
+                o.LoginPath = "/signin";
+                o.AccessDeniedPath = "/denied";
+                o.Events.OnRedirectToLogin = ctx => ApiOr(ctx, StatusCodes.Status401Unauthorized,
+                    "Sign-in required.", "Sign in through your institution, or send a personal API token as a Bearer token.");
+                o.Events.OnRedirectToAccessDenied = ctx => ApiOr(ctx, StatusCodes.Status403Forbidden,
+                    "Not allowed.", "Your account has no permission for this action.");
+                o.Events.OnValidatePrincipal = RejectPastAbsoluteLifetime;
+            });
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(AuditorPolicy, p => p.RequireAuthenticatedUser().RequireRole(nameof(Users.PlatformRoles.Auditor)));
+        return services;
+    }
+
+    private static async Task ApiOr(RedirectContext<CookieAuthenticationOptions> ctx, int status, string title, string detail)
+    {
+        if (!ErrorHandling.IsApi(ctx.Request))
+        {
+            ctx.Response.Redirect(ctx.RedirectUri);
+            return;
+        }
+        ctx.Response.StatusCode = status;
+        var problems = ctx.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = ctx.HttpContext,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static async Task RejectPastAbsoluteLifetime(CookieValidatePrincipalContext ctx)
+    {
+        var authTime = ctx.Principal?.FindFirstValue(AuthTimeClaim);
+        var now = ctx.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (authTime is null || !long.TryParse(authTime, out var seconds) ||
+            now - DateTimeOffset.FromUnixTimeSeconds(seconds) > AbsoluteLifetime)
+        {
+            ctx.RejectPrincipal();
+            await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+    }
+}

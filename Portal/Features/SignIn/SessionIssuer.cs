@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Portal.Data;
+using Portal.Features.Audit;
+using Portal.Features.Users;
+
+namespace Portal.Features.SignIn;
+
+/// <summary>Turns an authenticated user row into a portal session, and records it.</summary>
+public sealed class SessionIssuer(PortalDb db, AuditLog audit, TimeProvider time)
+{
+    public async Task SignInAsync(HttpContext http, User user, string method, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(user);
+        var now = time.GetUtcNow();
+        user.LastSignInAt = now;
+        audit.Add(db, "signin.succeeded", AuditOutcome.Success,
+            new AuditActor(user.Id, user.DisplayName, http.Connection.RemoteIpAddress?.ToString()),
+            details: new { method, issuer = user.Issuer });
+        await db.SaveChangesAsync(ct);
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Id.ToString()),
+            new(ClaimTypes.Name, user.DisplayName),
+            new(PortalAuthentication.IssuerClaim, user.Issuer),
+            new(PortalAuthentication.AuthTimeClaim, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("amr", method),
+        };
+        foreach (var role in Enum.GetValues<PlatformRoles>().Where(r => r != PlatformRoles.None && user.PlatformRoles.HasFlag(r)))
+        {
+            claims.Add(new Claim(ClaimTypes.Role, role.ToString()));
+        }
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal,
+            new AuthenticationProperties { IsPersistent = false, IssuedUtc = now });
+    }
+}

@@ -1,0 +1,70 @@
+using MudBlazor.Services;
+using Portal.Components;
+using Portal.Data;
+using Portal.Features.Audit;
+using Portal.Features.Demo;
+using Portal.Features.Me;
+using Portal.Features.SignIn;
+using Portal.Features.SignIn.Demo;
+
+namespace Portal.Hosting;
+
+/// <summary>Composition of the portal: services in AddPortal, the request pipeline and endpoints in MapPortal.</summary>
+public static class PortalApp
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
+        DemoSignInGuard.Validate(builder.Configuration, builder.Environment);
+
+        var services = builder.Services;
+        services.AddDbContextFactory<PortalDb>(o => PortalDbSetup.Configure(o, connectionString));
+        services.AddScoped(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDb>>().CreateDbContext());
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AuditLog>();
+        services.AddScoped<DemoSeed>();
+        services.AddScoped<SessionIssuer>();
+
+        services.AddPortalAuthentication(builder.Environment);
+        services.AddPortalProblemDetails();
+        services.AddPortalHealthChecks();
+        services.AddOpenApi();
+        services.AddHttpContextAccessor();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddMudServices();
+        return builder;
+    }
+
+    public static WebApplication MapPortal(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UsePortalErrorHandling();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapPortalHealthChecks();
+        app.MapOpenApi().AllowAnonymous();
+
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapMeApi();
+
+        app.MapSignOut();
+        if (DemoSignInGuard.IsEnabled(app.Configuration))
+        {
+            app.MapDemoSignIn();
+        }
+
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Features.Demo;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Foundation;
+
+public sealed class SignInTests(DemoPortalFactory portal) : IClassFixture<DemoPortalFactory>
+{
+    [Theory]
+    [InlineData("/owner")]
+    [InlineData("/researcher")]
+    [InlineData("/vos")]
+    [InlineData("/audit")]
+    public async Task An_anonymous_visitor_of_a_protected_page_is_sent_to_sign_in_and_back(string page)
+    {
+        using var client = portal.CreateBrowserClient();
+        using var response = await client.GetAsync(new Uri(page, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/signin?ReturnUrl={Uri.EscapeDataString(page)}", response.Headers.Location?.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task The_api_answers_an_anonymous_caller_with_401_problem_details_not_a_redirect()
+    {
+        using var client = portal.CreateBrowserClient();
+        using var response = await client.GetAsync(new Uri("/api/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(401, problem.RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Public_pages_need_no_sign_in()
+    {
+        using var client = portal.CreateBrowserClient();
+        foreach (var page in new[] { "/", "/signin", "/health/live", "/openapi/v1.json" })
+        {
+            using var response = await client.GetAsync(new Uri(page, UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{page}: {response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_lists_the_demo_users_in_development()
+    {
+        using var client = portal.CreateBrowserClient();
+        var page = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        foreach (var name in new[] { "Dr. Alice Adler", "Bob Baker", "Carol Chen", "Dave Dietrich" })
+        {
+            Assert.Contains(name, page, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Demo_sign_in_creates_a_session_that_api_me_describes_and_audits_it()
+    {
+        using var client = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(client, DemoSeed.Bob);
+
+        var me = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/me", UriKind.Relative));
+        Assert.Equal("Bob Baker", me.GetProperty("displayName").GetString());
+        Assert.Equal(DemoSeed.UniversityIdp, me.GetProperty("issuer").GetString());
+        Assert.Equal("bob@university.example.edu", me.GetProperty("subject").GetString());
+        Assert.Equal("Example University", me.GetProperty("institution").GetString());
+
+        await using var db = portal.CreateDb();
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.Type == "signin.succeeded" && e.ActorUserId == DemoSeed.Bob));
+    }
+
+    [Fact]
+    public async Task A_signed_in_user_reaches_protected_pages()
+    {
+        using var client = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(client, DemoSeed.Alice);
+        using var response = await client.GetAsync(new Uri("/owner", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("HIV clinic patients", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_auditors_open_the_audit_log()
+    {
+        using var bob = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(bob, DemoSeed.Bob);
+        using var denied = await bob.GetAsync(new Uri("/audit", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.StartsWith("/denied", denied.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
+
+        using var carol = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(carol, DemoSeed.Carol);
+        using var allowed = await carol.GetAsync(new Uri("/audit", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Demo_sign_in_refuses_a_user_who_is_not_a_demo_user()
+    {
+        using var client = portal.CreateBrowserClient();
+        var page = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = DemoSession.AntiforgeryToken(page),
+            ["userId"] = Guid.NewGuid().ToString(),
+        });
+        using var response = await client.PostAsync(new Uri("/signin/demo", UriKind.Relative), form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("portal_session", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Demo_sign_in_without_the_antiforgery_token_is_refused()
+    {
+        using var client = portal.CreateBrowserClient();
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["userId"] = DemoSeed.Bob.ToString() });
+        using var response = await client.PostAsync(new Uri("/signin/demo", UriKind.Relative), form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var me = await client.GetAsync(new Uri("/api/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("//evil.example/", "/")]
+    [InlineData("/\\evil.example/", "/")]
+    [InlineData("/researcher", "/researcher")]
+    public async Task After_sign_in_the_user_returns_to_a_local_page_only(string returnUrl, string expected)
+    {
+        using var client = portal.CreateBrowserClient();
+        var page = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = DemoSession.AntiforgeryToken(page),
+            ["userId"] = DemoSeed.Dave.ToString(),
+            ["returnUrl"] = returnUrl,
+        });
+        using var response = await client.PostAsync(new Uri("/signin/demo", UriKind.Relative), form);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(expected, response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_session_ends_after_the_absolute_lifetime_even_when_active()
+    {
+        using var client = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(client, DemoSeed.Dave);
+        // Active every 50 minutes: the idle timeout never strikes, the 8-hour ceiling does.
+        for (var i = 0; i < 9; i++)
+        {
+            portal.Clock.Advance(TimeSpan.FromMinutes(50));
+            using var ok = await client.GetAsync(new Uri("/api/me", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+        portal.Clock.Advance(TimeSpan.FromMinutes(40));
+        using var expired = await client.GetAsync(new Uri("/api/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_ends_after_an_hour_without_activity()
+    {
+        using var client = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(client, DemoSeed.Alice);
+        portal.Clock.Advance(TimeSpan.FromMinutes(59));
+        using (var ok = await client.GetAsync(new Uri("/api/me", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+        portal.Clock.Advance(TimeSpan.FromMinutes(61));
+        using var idle = await client.GetAsync(new Uri("/api/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, idle.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_out_ends_the_session()
+    {
+        using var client = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(client, DemoSeed.Carol);
+        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = DemoSession.AntiforgeryToken(home),
+        });
+        using var response = await client.PostAsync(new Uri("/signout", UriKind.Relative), form);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        using var me = await client.GetAsync(new Uri("/api/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Npgsql;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Foundation;
+
+/// <summary>
+/// The real executable, started as an operator would: bad configuration ends with exit code 1 and one clear line.
+/// </summary>
+public sealed class StartupConfigurationTests
+{
+    public static TheoryData<string, string?, string> BadDatabases => new()
+    {
+        { "missing", null, "ConnectionStrings:Portal is not set" },
+        { "malformed", "Host=127.0.0.1;Port=notanumber", "is not a valid PostgreSQL connection string" },
+        { "nothing listening", "Host=127.0.0.1;Port=1;Username=portal;Password=x;Database=portal", "cannot connect to PostgreSQL at 127.0.0.1:1" },
+        { "unknown database", WithDatabase("no_such_database_here"), "database \"no_such_database_here\" does not exist" },
+        { "wrong password", WrongPassword(), "password authentication failed" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadDatabases))]
+    public async Task Bad_database_configuration_ends_with_one_clear_line(string _, string? connectionString, string expected)
+    {
+        var run = await RunPortalAsync(new() { ["ConnectionStrings__Portal"] = connectionString, ["ASPNETCORE_ENVIRONMENT"] = "Production" });
+
+        Assert.Equal(1, run.ExitCode);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("portal: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_sign_in_outside_development_refuses_to_start()
+    {
+        await using var database = TestDatabase.Create("cfg");
+        var run = await RunPortalAsync(new()
+        {
+            ["ConnectionStrings__Portal"] = database.ConnectionString,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DemoSignIn__Enabled"] = "true",
+        });
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("DemoSignIn:Enabled is true in the 'Production' environment", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_migrate_command_prepares_an_empty_database_and_is_idempotent()
+    {
+        await using var database = TestDatabase.Create("cfg");
+        var env = new Dictionary<string, string?> { ["ConnectionStrings__Portal"] = database.ConnectionString, ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+
+        var first = await RunPortalAsync(env, "migrate");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("applied", first.Stdout, StringComparison.Ordinal);
+
+        var second = await RunPortalAsync(env, "migrate");
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Contains("up to date", second.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_command_is_named()
+    {
+        var run = await RunPortalAsync(new(), "frobnicate");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("unknown command 'frobnicate'", run.Stderr, StringComparison.Ordinal);
+    }
+
+    private static string WithDatabase(string name) =>
+        new NpgsqlConnectionStringBuilder(TestDatabase.Server) { Database = name }.ConnectionString;
+
+    private static string WrongPassword() =>
+        new NpgsqlConnectionStringBuilder(TestDatabase.Server) { Password = "definitely-not-the-password" }.ConnectionString;
+
+    private sealed record Run(int ExitCode, string Stdout, string Stderr);
+
+    private static async Task<Run> RunPortalAsync(Dictionary<string, string?> env, params string[] args)
+    {
+        Assert.True(File.Exists(RepoPaths.PortalDll), $"build the portal first: {RepoPaths.PortalDll} is missing");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(RepoPaths.PortalDll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment.Remove("ConnectionStrings__Portal");
+        psi.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        foreach (var (k, v) in env)
+        {
+            if (v is null)
+            {
+                psi.Environment.Remove(k);
+            }
+            else
+            {
+                psi.Environment[k] = v;
+            }
+        }
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the portal did not exit within 60 s: {await stdout} {await stderr}");
+        }
+        return new Run(process.ExitCode, await stdout, await stderr);
+    }
+}
