@@ -40,6 +40,7 @@ public static class SamlAttackCorpus
         new("embedded certificate swapped, real signature kept", s => s.Tamper.Add(d => SetText(d, "X509Certificate", SamlNames.DSig, Convert.ToBase64String(TestKeys.Attacker.RawData))), SamlReasons.SignatureCertificate),
         new("content changed after signing", s => s.Tamper.Add(d => ResponseScenario.Find(d, "NameID").InnerText = "admin"), SamlReasons.SignatureInvalid),
         new("signed by another known IdP than the one asked", s => { s.SigningCertificate = TestKeys.OtherIdpSigning; s.EmbeddedCertificate = null; }, SamlReasons.SignatureInvalid),
+        new("another IdP's response for a request sent to this one (CVE-2023-41890)", s => { s.SigningCertificate = TestKeys.OtherIdpSigning; s.EmbeddedCertificate = TestKeys.OtherIdpSigning; s.AssertionIssuer = ResponseScenario.OtherIdpEntityId; s.ResponseIssuer = ResponseScenario.OtherIdpEntityId; }, SamlReasons.SignatureCertificate),
         new("SHA-1 signature", s => { s.SignatureMethod = SamlNames.RsaSha1; s.DigestMethod = SamlNames.Sha1; }, SamlReasons.SignatureAlgorithm),
         new("SHA-1 digest under a SHA-256 signature", s => s.DigestMethod = SamlNames.Sha1, SamlReasons.SignatureAlgorithm),
         new("HMAC signature method", s => s.Tamper.Add(d => SetAlgorithm(d, "SignatureMethod", "http://www.w3.org/2000/09/xmldsig#hmac-sha1")), SamlReasons.SignatureAlgorithm),
@@ -55,12 +56,13 @@ public static class SamlAttackCorpus
         new("DOCTYPE with external entity (XXE)", s => s.TamperText.Add(x => "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" + x), SamlReasons.Doctype),
         new("DOCTYPE billion laughs", s => s.TamperText.Add(x => "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>" + x), SamlReasons.Doctype),
         new("oversized response", s => s.TamperText.Add(x => x + "<!--" + new string('x', 256 * 1024) + "-->"), SamlReasons.Size),
-        new("not base64", s => s.TamperText.Add(_ => "<not-xml"), SamlReasons.Malformed),
+        new("malformed XML", s => s.TamperText.Add(_ => "<samlp:Response"), SamlReasons.Malformed),
 
         // IDs and structure.
-        new("duplicate ID", s => s.BeforeSigning.Add(d => AddExtensionWithId(d, ResponseScenario.AssertionId)), SamlReasons.IdDuplicate),
+        new("duplicate ID", s => s.Tamper.Add(d => AddExtensionWithId(d, ResponseScenario.AssertionId)), SamlReasons.IdDuplicate),
         new("duplicate ID differing only in case", s => s.BeforeSigning.Add(d => AddExtensionWithId(d, ResponseScenario.AssertionId.ToUpperInvariant())), SamlReasons.IdDuplicate),
         new("ID attribute spelt Id", s => s.Tamper.Add(RenameAssertionIdAttribute), SamlReasons.SignatureWrapping),
+        new("Response ID is not an NCName", s => s.BeforeSigning.Add(d => d.DocumentElement!.SetAttribute("ID", "1-starts-with-a-digit")), SamlReasons.IdInvalid),
         new("two assertions", s => s.Tamper.Add(AddSecondAssertion), SamlReasons.AssertionCount),
         new("no assertion", s => s.Tamper.Add(d => RemoveAll(d, "Assertion", SamlNames.Assertion)), SamlReasons.AssertionCount),
         new("unexpected element in Response", s => s.Tamper.Add(d => d.DocumentElement!.AppendChild(d.CreateElement("x", "Smuggled", "urn:x"))), SamlReasons.Structure),

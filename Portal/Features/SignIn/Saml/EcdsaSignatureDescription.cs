@@ -3,10 +3,11 @@ using System.Security.Cryptography;
 namespace Portal.Features.SignIn.Saml;
 
 /// <summary>
-/// XML-DSig ECDSA (RFC 4051): SignedXml has no ECDSA description built in. XML-DSig carries r||s, which is what
+/// XML-DSig ECDSA (RFC 4051): SignedXml has no ECDSA description built in. Public only because CryptoConfig
+/// registration requires it. XML-DSig carries r||s, which is what
 /// <see cref="ECDsa.VerifyHash(byte[], byte[])"/> expects.
 /// </summary>
-internal abstract class EcdsaSignatureDescription : SignatureDescription
+public abstract class EcdsaSignatureDescription : SignatureDescription
 {
     private static int _registered;
 
@@ -14,7 +15,6 @@ internal abstract class EcdsaSignatureDescription : SignatureDescription
     {
         KeyAlgorithm = typeof(ECDsa).AssemblyQualifiedName;
         DigestAlgorithm = digest;
-        DeformatterAlgorithm = typeof(Deformatter).AssemblyQualifiedName;
     }
 
     public static void Register()
@@ -39,17 +39,17 @@ internal abstract class EcdsaSignatureDescription : SignatureDescription
     public override AsymmetricSignatureFormatter CreateFormatter(AsymmetricAlgorithm key) =>
         throw new NotSupportedException("This SP never signs with ECDSA.");
 
-    internal sealed class Sha256 : EcdsaSignatureDescription
+    public sealed class Sha256 : EcdsaSignatureDescription
     {
         public Sha256() : base("SHA256") { }
     }
 
-    internal sealed class Sha384 : EcdsaSignatureDescription
+    public sealed class Sha384 : EcdsaSignatureDescription
     {
         public Sha384() : base("SHA384") { }
     }
 
-    internal sealed class Sha512 : EcdsaSignatureDescription
+    public sealed class Sha512 : EcdsaSignatureDescription
     {
         public Sha512() : base("SHA512") { }
     }

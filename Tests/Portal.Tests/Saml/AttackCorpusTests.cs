@@ -1,0 +1,41 @@
+using Portal.Features.SignIn.Saml;
+
+namespace Portal.Tests.Saml;
+
+/// <summary>Every attack of the corpus, one at a time, on the otherwise valid response.</summary>
+public class AttackCorpusTests
+{
+    public static TheoryData<string> Names() => [.. SamlAttackCorpus.All.Select(a => a.Name)];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public async Task Attack_is_rejected_with_its_own_reason(string name)
+    {
+        var attack = SamlAttackCorpus.All.Single(a => a.Name == name);
+        var scenario = new ResponseScenario();
+        attack.Mutate(scenario);
+
+        var result = await scenario.ValidateAsync();
+
+        Assert.False(result.Succeeded);
+        Assert.Null(result.Identity);
+        Assert.Equal(attack.ExpectedReason, result.Failure?.Code);
+        Assert.Equal(SamlReasons.Describe(attack.ExpectedReason), result.Failure?.Message);
+    }
+
+    [Fact]
+    public void Corpus_names_are_unique_and_cover_the_checklist_attacks()
+    {
+        var names = SamlAttackCorpus.All.Select(a => a.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        string[] required =
+        [
+            "XSW1", "XSW2", "XSW3", "XSW4", "XSW5", "XSW6", "XSW7", "XSW8", "signature stripped", "key not in metadata",
+            "embedded certificate substituted", "comment in NameID", "DOCTYPE", "duplicate ID", "two assertions",
+            "another audience", "expired", "not yet valid", "replayed", "wrong Destination", "wrong Recipient",
+            "unknown InResponseTo", "unsolicited", "SHA-1 signature", "XSLT transform", "open-redirect RelayState",
+            "oversized response", "Issuer is another IdP", "status not success", "AES-GCM", "AES-CBC",
+        ];
+        Assert.All(required, r => Assert.Contains(names, n => n.Contains(r, StringComparison.Ordinal)));
+    }
+}
