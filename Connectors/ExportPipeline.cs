@@ -110,8 +110,15 @@ public static class ExportPipeline
                 for (var i = 0; i < tuple.Length; i++)
                 {
                     var o = plan.QuasiIdentifiers[i];
-                    var value = plan.Conversions[plan.OutputSource[o]] is { } type ? CellConvert.To(type, reduced[i]) : reduced[i];
-                    tuple[i] = plan.Transforms[o].Apply(value, Cell.Null);
+                    try
+                    {
+                        var value = plan.Conversions[plan.OutputSource[o]] is { } type ? CellConvert.To(type, reduced[i]) : reduced[i];
+                        tuple[i] = plan.Transforms[o].Apply(value, Cell.Null);
+                    }
+                    catch (CellConversionException e)
+                    {
+                        throw new ConnectorException($"{source.DisplayName}, column '{plan.Output[o].Name}': {e.Message}", e);
+                    }
                 }
                 classes.AddCounted(tuple, consented);
             }, cancellationToken).ConfigureAwait(false);
