@@ -5,6 +5,8 @@ namespace Portal.Hosting;
 
 /// <summary>
 /// Errors become RFC 7807 problem details under /api and a readable page elsewhere; never a stack trace.
+/// Pages are re-rendered for GET only: a failed form POST gets a short plain answer, since re-running a POST
+/// through a page would trip the page's own antiforgery check.
 /// </summary>
 internal static class ErrorHandling
 {
@@ -12,40 +14,72 @@ internal static class ErrorHandling
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
-        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddExceptionHandler<NonPageExceptionHandler>();
         return services;
     }
 
     public static IApplicationBuilder UsePortalErrorHandling(this WebApplication app)
     {
         app.UseExceptionHandler("/error", createScopeForErrors: true);
-        app.UseWhen(c => !IsApi(c.Request), b => b.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        // Inner handlers write first on the way out, so the re-executed page above only serves GETs of pages.
         app.UseWhen(c => IsApi(c.Request), b => b.UseStatusCodePages());
+        app.UseWhen(c => !IsApi(c.Request) && !IsPageRead(c.Request), b => b.UseStatusCodePages(ctx =>
+            WritePlainAsync(ctx.HttpContext, ctx.HttpContext.Response.StatusCode)));
         return app;
     }
 
     public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
-    private sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+    private static bool IsPageRead(HttpRequest request) => HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
+
+    private static Task WritePlainAsync(HttpContext http, int status)
+    {
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        var message = status switch
+        {
+            400 => "The request was not valid, so nothing was changed. Go back, reload the page and try again.",
+            403 => "Not allowed: your account may not do this.",
+            404 => "Page not found.",
+            >= 500 => $"Something went wrong; nothing was changed. Reference: {http.TraceIdentifier}",
+            _ => $"The portal could not complete this request (status {status}).",
+        };
+        return http.Response.WriteAsync(message);
+    }
+
+    private sealed class NonPageExceptionHandler(IProblemDetailsService problems, ILogger<NonPageExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
-            if (!IsApi(httpContext.Request))
+            var api = IsApi(httpContext.Request);
+            // Bad input (unreadable form, missing antiforgery token) is the client's error, not the portal's.
+            var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+            if (!api && IsPageRead(httpContext.Request) && status >= 500)
             {
                 return false;
             }
-            logger.LogError(exception, "Unhandled error in {Path}", httpContext.Request.Path);
-            httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            if (status >= 500)
+            {
+                logger.LogError(exception, "Unhandled error in {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            }
+            httpContext.Response.StatusCode = status;
+            if (!api)
+            {
+                await WritePlainAsync(httpContext, status);
+                return true;
+            }
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = httpContext,
                 Exception = exception,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status500InternalServerError,
-                    Title = "The portal could not complete this request.",
-                    Detail = "Nothing was changed. Quote the trace id when you report this.",
-                },
+                ProblemDetails = status >= 500
+                    ? new ProblemDetails
+                    {
+                        Status = status,
+                        Title = "The portal could not complete this request.",
+                        Detail = "Nothing was changed. Quote the trace id when you report this.",
+                    }
+                    : new ProblemDetails { Status = status, Title = "The request was not valid.", Detail = exception.Message },
             });
         }
     }

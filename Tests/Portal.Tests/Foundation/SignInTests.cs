@@ -175,6 +175,36 @@ public sealed class SignInTests(DemoPortalFactory portal) : IClassFixture<DemoPo
     }
 
     [Fact]
+    public async Task An_unknown_page_is_a_readable_404()
+    {
+        using var client = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(client, DemoSeed.Bob);
+        using var response = await client.GetAsync(new Uri("/no/such/page", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_api_route_is_a_problem_details_404()
+    {
+        using var client = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(client, DemoSeed.Bob);
+        using var response = await client.GetAsync(new Uri("/api/no-such-thing", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_form_post_without_antiforgery_token_gets_a_readable_page()
+    {
+        using var client = portal.CreateBrowserClient();
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>());
+        using var response = await client.PostAsync(new Uri("/signout", UriKind.Relative), form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The request was not valid, so nothing was changed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sign_out_ends_the_session()
     {
         using var client = portal.CreateBrowserClient();

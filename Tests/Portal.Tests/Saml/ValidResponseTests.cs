@@ -64,7 +64,9 @@ public class ValidResponseTests
     {
         var scenario = new ResponseScenario
         {
-            SignatureMethod = SamlNames.RsaSha1, DigestMethod = SamlNames.Sha1, IdpAllowsSha1 = true,
+            SignatureMethod = SamlNames.RsaSha1,
+            DigestMethod = SamlNames.Sha1,
+            IdpAllowsSha1 = true,
         };
         await AcceptedIdentity(scenario);
     }
