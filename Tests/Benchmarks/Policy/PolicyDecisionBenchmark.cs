@@ -1,0 +1,56 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Portal.Policy;
+using Portal.Policy.Model;
+
+namespace Portal.Benchmarks.Policy;
+
+/// <summary>
+/// Export decisions on one thread over 100,000 grants. One benchmark invocation answers every question once;
+/// BDN reports time and bytes per decision thanks to OperationsPerInvoke.
+/// With POLICY_BENCH_OUT set, the setup also writes the Cedar input and a Stopwatch p99 (see <see cref="LatencyProbe"/>).
+/// </summary>
+[Config(typeof(ShortConfig))]
+[MemoryDiagnoser]
+public class PolicyDecisionBenchmark
+{
+    private PolicySnapshot _snapshot = null!;
+    private AccessRequest[] _requests = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var data = new PolicyBenchData();
+        _snapshot = PolicySnapshot.Build(data.Data);
+        _requests = data.Requests;
+        if (Environment.GetEnvironmentVariable("POLICY_BENCH_OUT") is { Length: > 0 } outDir)
+        {
+            Directory.CreateDirectory(outDir);
+            CedarExport.Write(Path.Combine(outDir, "cedar-input.json"), data, _snapshot);
+            LatencyProbe.Write(Path.Combine(outDir, "latency.txt"), _snapshot, _requests);
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = PolicyBenchData.Questions)]
+    public int Decide()
+    {
+        var permits = 0;
+        var snapshot = _snapshot;
+        foreach (ref readonly var request in _requests.AsSpan())
+        {
+            permits += snapshot.Decide(request).IsPermit ? 1 : 0;
+        }
+        return permits;
+    }
+
+    private sealed class ShortConfig : ManualConfig
+    {
+        public ShortConfig()
+        {
+            // In-process: no generated project to build, which keeps the whole run within the script's budget.
+            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithIterationCount(5));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Policy decision benchmark: Portal.Policy (BenchmarkDotNet, one thread) beside Cedar (cedar-wasm) on the
+# same 100,000 grants, 10,000 users, 1,000 datasets and the same questions.
+# Last line: "policy: <N> decisions/s (<B> B/decision, p99 <x> ns); cedar: <M> decisions/s (...)".
+# Needs dotnet 10 and node 20; about 3-5 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+out="$root/.state/bench/policy"
+rm -rf "$out"
+mkdir -p "$out"
+
+echo "== building (Release)"
+dotnet build -c Release Tests/Benchmarks -nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+
+echo "== Portal.Policy (BenchmarkDotNet; also writes the Cedar input and a Stopwatch p99)"
+dll=Tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll
+(
+  cd "$out"
+  POLICY_BENCH_OUT="$out" dotnet "$root/$dll" --filter '*PolicyDecisionBenchmark*' \
+    --exporters json --artifacts "$out/bdn" | tee "$out/bdn.log"
+)
+report=$(ls "$out"/bdn/results/*PolicyDecisionBenchmark*-report-full-compressed.json | head -n1)
+
+echo "== Cedar (@cedar-policy/cedar-wasm from package-lock.json)"
+(
+  cd Tests/Benchmarks/Policy/cedar
+  npm ci --no-audit --no-fund --loglevel=error
+  node bench.mjs "$out/cedar-input.json" 5 | tee "$out/cedar.json"
+) || { echo "Cedar run failed or disagreed with Portal.Policy (see above)" >&2; exit 1; }
+
+node - "$report" "$out/latency.txt" "$out/cedar.json" <<'JS'
+const fs = require('fs');
+const [report, latencyPath, cedarPath] = process.argv.slice(2);
+const b = JSON.parse(fs.readFileSync(report, 'utf8')).Benchmarks[0];
+const nsPerDecision = b.Statistics.Mean;
+const bytes = b.Memory.BytesAllocatedPerOperation;
+const latency = Object.fromEntries(fs.readFileSync(latencyPath, 'utf8').trim().split('\n').map((l) => l.split('=')));
+const c = JSON.parse(fs.readFileSync(cedarPath, 'utf8'));
+const fmt = (n) => Math.round(n).toString();
+console.log(`policy: ${fmt(1e9 / nsPerDecision)} decisions/s (${bytes} B/decision, p99 ${latency.p99_ns} ns); ` +
+  `cedar: ${fmt(c.decisionsPerSecond)} decisions/s (p99 ${c.p99Ns} ns, ${c.agree}/${c.questions} decisions agree)`);
+JS
