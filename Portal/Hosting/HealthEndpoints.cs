@@ -11,7 +11,9 @@ internal static class HealthEndpoints
 {
     public static IServiceCollection AddPortalHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
+            .AddCheck<PolicyLoadedCheck>("policy", tags: ["ready"]);
         return services;
     }
 
@@ -31,6 +33,13 @@ internal static class HealthEndpoints
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
         }));
+    }
+
+    /// <summary>Until the policy engine holds the database's grants it would deny everything: not ready yet.</summary>
+    private sealed class PolicyLoadedCheck(Features.Access.PolicySync sync) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(sync.IsLoaded ? HealthCheckResult.Healthy("loaded") : HealthCheckResult.Unhealthy("policy not loaded yet"));
     }
 
     private sealed class DatabaseReadyCheck(IDbContextFactory<PortalDb> dbs) : IHealthCheck

@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using Portal.Components;
+using Portal.Features.Access;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Demo;
@@ -25,6 +26,9 @@ public static class PortalApp
         services.AddSingleton<AuditLog>();
         services.AddScoped<DemoSeed>();
         services.AddScoped<SessionIssuer>();
+        services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));
+        services.AddSingleton<PolicySync>();
+        services.AddHostedService(sp => sp.GetRequiredService<PolicySync>());
 
         services.AddPortalAuthentication(builder.Environment);
         services.AddPortalProblemDetails();
@@ -57,6 +61,7 @@ public static class PortalApp
 
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapMeApi();
+        api.MapExplainApi();
 
         app.MapSignOut();
         if (DemoSignInGuard.IsEnabled(app.Configuration))

@@ -14,9 +14,10 @@ public sealed class HealthTests(PortalFactory portal) : IClassFixture<PortalFact
     }
 
     [Fact]
-    public async Task Ready_when_the_database_is_reachable_and_migrated()
+    public async Task Ready_when_the_database_is_reachable_and_migrated_and_the_policy_loaded()
     {
         using var client = portal.CreateClient();
+        await portal.PolicyLoadedAsync();
         using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -34,6 +35,7 @@ public sealed class UnmigratedHealthTests(UnmigratedPortalFactory portal) : ICla
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("migration(s) not applied", body, StringComparison.Ordinal);
+        Assert.Contains("policy not loaded yet", body, StringComparison.Ordinal);
     }
 
     [Fact]

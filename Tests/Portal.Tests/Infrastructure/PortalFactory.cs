@@ -13,9 +13,17 @@ namespace Portal.Tests.Infrastructure;
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly TestDatabase _database = TestDatabase.Create("portal");
+    private readonly TestDatabase? _ownDatabase;
 
-    public string ConnectionString => _database.ConnectionString;
+    public PortalFactory()
+    {
+        _ownDatabase = TestDatabase.Create("portal");
+        ConnectionString = _ownDatabase.ConnectionString;
+    }
+
+    protected PortalFactory(string connectionString) => ConnectionString = connectionString;
+
+    public string ConnectionString { get; }
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
 
     protected virtual string EnvironmentName => "Development";
@@ -25,7 +33,7 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(EnvironmentName);
-        builder.UseSetting("ConnectionStrings:Portal", _database.ConnectionString);
+        builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
         builder.UseSetting("DemoSignIn:Enabled", "true");
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
@@ -47,9 +55,13 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public PortalDb CreateDb()
     {
         var options = new DbContextOptionsBuilder<PortalDb>();
-        PortalDbSetup.Configure(options, _database.ConnectionString);
+        PortalDbSetup.Configure(options, ConnectionString);
         return new PortalDb(options.Options);
     }
+
+    /// <summary>Waits until this host's policy engine has loaded the database.</summary>
+    public Task PolicyLoadedAsync() =>
+        Services.GetRequiredService<Features.Access.PolicySync>().Loaded.WaitAsync(TimeSpan.FromSeconds(30));
 
     public HttpClient CreateBrowserClient() =>
         CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
@@ -57,9 +69,15 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownDatabase is not null)
+        {
+            await _ownDatabase.DisposeAsync();
+        }
     }
 }
+
+/// <summary>Another portal instance on a database another factory owns (several hosts, one PostgreSQL).</summary>
+public sealed class SecondHostFactory(string connectionString) : PortalFactory(connectionString);
 
 /// <summary>The portal with the demo data seeded.</summary>
 public sealed class DemoPortalFactory : PortalFactory

@@ -43,17 +43,8 @@ internal static class AssertionDecryptor
         }
         foreach (var certificate in spKeys)
         {
-            using var rsa = certificate.GetRSAPrivateKey();
-            if (rsa is null)
-            {
-                continue;
-            }
-            byte[] key;
-            try
-            {
-                key = rsa.Decrypt(wrappedKey, padding);
-            }
-            catch (CryptographicException)
+            var key = KeyPool.WithRsaPrivateKey(certificate, rsa => Unwrap(rsa, wrappedKey, padding));
+            if (key is null)
             {
                 continue;
             }
@@ -73,6 +64,18 @@ internal static class AssertionDecryptor
             }
         }
         throw new SamlValidationException(SamlReasons.Decryption, "no SP key unwraps the content key");
+    }
+
+    private static byte[]? Unwrap(RSA rsa, byte[] wrappedKey, RSAEncryptionPadding padding)
+    {
+        try
+        {
+            return rsa.Decrypt(wrappedKey, padding);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
     }
 
     private static byte[] DecryptGcm(byte[] key, byte[] data)

@@ -178,23 +178,23 @@ internal static class SignatureChecks
     {
         foreach (var certificate in idp.SigningCertificates)
         {
-            using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)certificate.GetRSAPublicKey() ?? certificate.GetECDsaPublicKey();
-            if (key is null)
+            var verified = KeyPool.WithPublicKey(certificate, key =>
             {
-                continue;
-            }
-            try
-            {
-                var signedXml = new ElementBoundSignedXml(signed, id);
-                signedXml.LoadXml(signature);
-                if (signedXml.CheckSignature(key))
+                try
                 {
-                    return;
+                    var signedXml = new ElementBoundSignedXml(signed, id);
+                    signedXml.LoadXml(signature);
+                    return signedXml.CheckSignature(key);
                 }
-            }
-            catch (CryptographicException)
+                catch (CryptographicException)
+                {
+                    // Malformed values and key/algorithm mismatches fail like a wrong key: try the next, then reject.
+                    return false;
+                }
+            });
+            if (verified)
             {
-                // Malformed values and key/algorithm mismatches fail like a wrong key: try the next, then reject.
+                return;
             }
         }
         throw new SamlValidationException(SamlReasons.SignatureInvalid, "no metadata key verifies the signature");

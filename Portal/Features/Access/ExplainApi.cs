@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Features.SignIn;
+using Portal.Policy;
+using P = Portal.Policy.Model;
+
+namespace Portal.Features.Access;
+
+/// <summary>GET /api/datasets/{id}/access/explain: what the policy engine decides for the caller, and why.</summary>
+internal static class ExplainApi
+{
+    public static void MapExplainApi(this RouteGroupBuilder api) =>
+        api.MapGet("/datasets/{id:guid}/access/explain", Explain)
+            .WithName("ExplainAccess")
+            .WithSummary("The caller's access to a dataset for a declared purpose: the decision, every reason, and on permit the obligations.");
+
+    public sealed record ReasonDto(string Code, string Sentence);
+
+    public sealed record ObligationsDto(
+        Guid GrantId, IReadOnlyList<string>? Columns, int K, int ProfileVersion, DateTimeOffset ExpiresAt,
+        string ConsentPurpose, string Terms);
+
+    public sealed record ExplainResponse(
+        Guid DatasetId, string Action, string Purpose, string Decision, IReadOnlyList<ReasonDto> Reasons, ObligationsDto? Obligations);
+
+    private static readonly Dictionary<string, P.PolicyAction> Actions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["export"] = P.PolicyAction.ExportData,
+        ["view"] = P.PolicyAction.ViewMetadata,
+        ["request"] = P.PolicyAction.RequestAccess,
+        ["manage"] = P.PolicyAction.ManageDataset,
+        ["decide"] = P.PolicyAction.DecideRequests,
+        ["audit"] = P.PolicyAction.ViewAudit,
+    };
+
+    private static Results<Ok<ExplainResponse>, ProblemHttpResult, UnauthorizedHttpResult> Explain(
+        Guid id, string? purpose, bool? commercial, string? ethics, string? action,
+        HttpContext http, PolicyEngine engine, TimeProvider time)
+    {
+        if (http.User.UserId() is not { } me)
+        {
+            return TypedResults.Unauthorized();
+        }
+        if (!Actions.TryGetValue(action ?? "export", out var policyAction))
+        {
+            return Invalid("action", $"Unknown action '{action}'; use one of {string.Join(", ", Actions.Keys)}.");
+        }
+        var declared = default(P.DeclaredPurpose);
+        if (purpose is not null || policyAction is P.PolicyAction.ExportData or P.PolicyAction.RequestAccess)
+        {
+            if (!PurposeCodes.TryParseDeclared(purpose, commercial ?? false, ethics, out declared, out var error))
+            {
+                return Invalid("purpose", error!);
+            }
+        }
+        var decision = engine.Decide(new P.AccessRequest(me, policyAction, id, time.GetUtcNow(), declared, P.Client.Ui));
+        var o = decision.Obligations;
+        return TypedResults.Ok(new ExplainResponse(
+            id,
+            policyAction.ToString(),
+            declared.IsDeclared ? (declared.Disease is null ? declared.Code.ToString() : $"{declared.Code}:{declared.Disease}") : "",
+            decision.Effect.ToString(),
+            [.. decision.Explain().Select(r => new ReasonDto(r.Code, r.Sentence))],
+            decision.IsPermit && o.Grant is not null
+                ? new ObligationsDto(o.PseudonymKeyScope, o.Columns, o.K, o.AnonymizationProfileVersion, o.ExpiresAt,
+                    o.ConsentFilterPurpose.Code.ToString(), o.Terms.ToString())
+                : null));
+    }
+
+    private static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "The request was not valid.",
+        detail: message,
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+}
