@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using Portal.Connectors.Rows;
 
 namespace Portal.Connectors.Anonymization.Transforms;
@@ -10,7 +9,7 @@ namespace Portal.Connectors.Anonymization.Transforms;
 /// </summary>
 internal sealed class DateShiftTransform(byte[] key, int maxDays) : ColumnTransform
 {
-    private static readonly byte[] Domain = Encoding.UTF8.GetBytes("date-shift");
+    private readonly KeyedHash _hash = new(key, "date-shift");
 
     public override string Describe() => $"dateShift(±{maxDays} days per subject)";
 
@@ -21,7 +20,7 @@ internal sealed class DateShiftTransform(byte[] key, int maxDays) : ColumnTransf
     public int OffsetDays(Cell subject)
     {
         Span<byte> mac = stackalloc byte[32];
-        KeyedHash.Compute(key, Domain, subject, Cell.Null, mac);
+        _hash.Compute(subject, Cell.Null, mac);
         var span = (2 * maxDays) + 1;
         return (int)(BinaryPrimitives.ReadUInt64LittleEndian(mac) % (ulong)span) - maxDays;
     }

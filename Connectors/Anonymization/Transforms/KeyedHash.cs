@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Portal.Connectors.Rows;
@@ -6,48 +5,48 @@ using Portal.Connectors.Rows;
 namespace Portal.Connectors.Anonymization.Transforms;
 
 /// <summary>
-/// HMAC-SHA-256 over "domain ‖ 0 ‖ canonical text of the value(s)". The canonical text makes the
-/// integer 42 from PostgreSQL and the text "42" from a CSV file hash alike. Stack buffers: no allocation per row.
+/// HMAC-SHA-256 over "domain ‖ 0 ‖ canonical text of the value(s)". The canonical text makes the integer 42
+/// from PostgreSQL and the text "42" from a CSV file hash alike. One reusable HMAC per transform: the one-shot
+/// API sets up a new native context per call, which costs more than the hashing itself on the hot path.
+/// Not thread-safe; a transform belongs to one export.
 /// </summary>
-internal static class KeyedHash
+internal sealed class KeyedHash(byte[] key, string domain)
 {
-    private const int StackLimit = 512;
+    private readonly IncrementalHash _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+    private readonly byte[] _domain = Encoding.UTF8.GetBytes(domain + "\0");
+    private byte[] _scratch = new byte[256];
 
-    public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> domain, Cell value, Cell second, Span<byte> destination)
+    public void Compute(Cell value, Cell second, Span<byte> destination)
     {
-        var max = domain.Length + 2 + Encoding.UTF8.GetMaxByteCount(value.MaxFormattedLength + second.MaxFormattedLength);
-        byte[]? rented = null;
-        var message = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
+        _hmac.AppendData(_domain);
+        Append(value);
+        if (!second.IsNull)
         {
-            domain.CopyTo(message);
-            var length = domain.Length;
-            message[length++] = 0;
-            length += AppendCanonical(value, message[length..]);
-            if (!second.IsNull)
-            {
-                message[length++] = 0;
-                length += AppendCanonical(second, message[length..]);
-            }
-            HMACSHA256.HashData(key, message[..length], destination);
+            _hmac.AppendData([0]);
+            Append(second);
         }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        _hmac.GetHashAndReset(destination);
     }
 
-    private static int AppendCanonical(Cell cell, Span<byte> destination)
+    private void Append(Cell cell)
     {
+        Span<char> chars = stackalloc char[48];
+        scoped ReadOnlySpan<char> text;
         if (cell.Kind == CellKind.Text)
         {
-            return Encoding.UTF8.GetBytes(cell.Text.Span, destination);
+            text = cell.Text.Span;
         }
-        Span<char> chars = stackalloc char[48];
-        cell.TryFormat(chars, out var n);
-        return Encoding.UTF8.GetBytes(chars[..n], destination);
+        else
+        {
+            cell.TryFormat(chars, out var n);
+            text = chars[..n];
+        }
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_scratch.Length < max)
+        {
+            _scratch = new byte[max];
+        }
+        var length = Encoding.UTF8.GetBytes(text, _scratch);
+        _hmac.AppendData(_scratch.AsSpan(0, length));
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using Portal.Connectors.Rows;
 
 namespace Portal.Connectors.Anonymization.Transforms;
@@ -10,7 +9,7 @@ namespace Portal.Connectors.Anonymization.Transforms;
 /// </summary>
 internal sealed class NoiseTransform(byte[] key, string column, double bound) : ColumnTransform
 {
-    private readonly byte[] _domain = Encoding.UTF8.GetBytes("noise/" + column);
+    private readonly KeyedHash _hash = new(key, "noise/" + column);
 
     public override string Describe() => $"noise(±{bound.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
 
@@ -25,7 +24,7 @@ internal sealed class NoiseTransform(byte[] key, string column, double bound) : 
             return value;
         }
         Span<byte> mac = stackalloc byte[32];
-        KeyedHash.Compute(key, _domain, subject, value, mac);
+        _hash.Compute(subject, value, mac);
         var unit = (BinaryPrimitives.ReadUInt64LittleEndian(mac) >> 11) * (1.0 / (1UL << 53));
         var noise = ((2 * unit) - 1) * bound;
         if (value.Kind == CellKind.Integer)

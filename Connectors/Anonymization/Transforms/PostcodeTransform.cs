@@ -24,7 +24,8 @@ internal sealed class PostcodeTransform(int digits, IReadOnlyList<string> restri
         {
             return value;
         }
-        var text = value.Kind == CellKind.Text ? value.Text.Trim() : value.ToString().AsMemory();
+        // No trimming: the database pre-reduces with left(value, digits), and both must agree exactly.
+        var text = value.Kind == CellKind.Text ? value.Text : value.ToString().AsMemory();
         var prefix = text[..Math.Min(digits, text.Length)];
         return _restricted.Contains(prefix.Span) ? _zeros : Cell.FromText(prefix);
     }

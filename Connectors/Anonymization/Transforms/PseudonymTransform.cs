@@ -1,4 +1,3 @@
-using System.Text;
 using Portal.Connectors.Rows;
 
 namespace Portal.Connectors.Anonymization.Transforms;
@@ -6,7 +5,7 @@ namespace Portal.Connectors.Anonymization.Transforms;
 /// <summary>Keyed pseudonym: hex of HMAC-SHA-256(grant key, domain ‖ value), truncated. Same value → same pseudonym within one grant.</summary>
 internal sealed class PseudonymTransform(byte[] key, string domain, int length) : ColumnTransform
 {
-    private readonly byte[] _domain = Encoding.UTF8.GetBytes("pseudonym/" + domain);
+    private readonly KeyedHash _hash = new(key, "pseudonym/" + domain);
     private readonly CharBuffer _buffer = new();
 
     public override string Describe() => $"pseudonym(HMAC-SHA-256, domain={domain}, {length} hex)";
@@ -18,7 +17,7 @@ internal sealed class PseudonymTransform(byte[] key, string domain, int length) 
             return value;
         }
         Span<byte> mac = stackalloc byte[32];
-        KeyedHash.Compute(key, _domain, value, Cell.Null, mac);
+        _hash.Compute(value, Cell.Null, mac);
         Convert.TryToHexStringLower(mac, _buffer.Get(64), out _);
         return Cell.FromText(_buffer.Slice(length));
     }

@@ -23,28 +23,29 @@ internal sealed class PostgresQueryBuilder(PostgresRelation relation, IReadOnlyL
     public string ReducedExpression(GroupingColumn g)
     {
         var quoted = SqlIdentifier.Quote(g.Column.Name);
-        var temporal = g.Column.Type is ColumnType.Date or ColumnType.Timestamp;
+        // Only date columns are truncated in SQL: through "timestamp" (without time zone), which is exact and
+        // much cheaper than date_trunc's default timestamptz. Timestamps are grouped raw, no time zone guessing.
+        var date = g.Column.Type is ColumnType.Date;
         return g.Reduction switch
         {
-            PushdownReduction.TruncateToYear when temporal => $"date_trunc('year', {quoted})::date",
-            PushdownReduction.TruncateToMonth when temporal => $"date_trunc('month', {quoted})::date",
-            // btrim(' ') matches the transform, which trims spaces before taking the prefix.
-            PushdownReduction.Prefix => $"left(btrim({quoted}::text, ' '), {g.ReductionLength.ToString(CultureInfo.InvariantCulture)})",
+            PushdownReduction.TruncateToYear when date => $"date_trunc('year', {quoted}::timestamp)::date",
+            PushdownReduction.TruncateToMonth when date => $"date_trunc('month', {quoted}::timestamp)::date",
+            PushdownReduction.Prefix when g.Column.Type is ColumnType.Text or ColumnType.Integer => $"left({quoted}::text, {g.ReductionLength.ToString(CultureInfo.InvariantCulture)})",
             _ => ColumnExpression(g.Column),
         };
     }
 
     public static ColumnType ReducedType(GroupingColumn g) => g.Reduction switch
     {
-        PushdownReduction.TruncateToYear or PushdownReduction.TruncateToMonth when g.Column.Type is ColumnType.Date or ColumnType.Timestamp => ColumnType.Date,
-        PushdownReduction.Prefix => ColumnType.Text,
+        PushdownReduction.TruncateToYear or PushdownReduction.TruncateToMonth when g.Column.Type is ColumnType.Date => ColumnType.Date,
+        PushdownReduction.Prefix when g.Column.Type is ColumnType.Text or ColumnType.Integer => ColumnType.Text,
         _ => g.Column.Type,
     };
 
     public static PostgresReadKind ReducedRead(GroupingColumn g, PostgresReadKind original) => g.Reduction switch
     {
-        PushdownReduction.TruncateToYear or PushdownReduction.TruncateToMonth when g.Column.Type is ColumnType.Date or ColumnType.Timestamp => PostgresReadKind.Date,
-        PushdownReduction.Prefix => PostgresReadKind.Text,
+        PushdownReduction.TruncateToYear or PushdownReduction.TruncateToMonth when g.Column.Type is ColumnType.Date => PostgresReadKind.Date,
+        PushdownReduction.Prefix when g.Column.Type is ColumnType.Text or ColumnType.Integer => PostgresReadKind.Text,
         _ => original,
     };
 
@@ -151,13 +152,11 @@ internal sealed class PostgresQueryBuilder(PostgresRelation relation, IReadOnlyL
         {
             sql.Append(ReducedExpression(g)).Append(", ");
         }
-        sql.Append("count(*) FILTER (WHERE ").Append(consent).Append("), count(*) FILTER (WHERE NOT ").Append(consent).Append(')');
+        // Consent is one more grouping key rather than two FILTER aggregates: one count per group, cheaper to hash.
+        sql.Append(consent).Append(", count(*)");
         sql.Append(" FROM ").Append(relation.QualifiedName);
         sql.Append(" WHERE ").Append(FilterPredicate(command));
-        if (groupBy.Count > 0)
-        {
-            sql.Append(" GROUP BY ").AppendJoin(", ", Enumerable.Range(1, groupBy.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)));
-        }
+        sql.Append(" GROUP BY ").AppendJoin(", ", Enumerable.Range(1, groupBy.Count + 1).Select(i => i.ToString(CultureInfo.InvariantCulture)));
         return sql.ToString();
     }
 }

@@ -33,9 +33,12 @@ internal sealed class PostgresSession : SourceSession
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        await using (var command = new NpgsqlCommand("SELECT set_config('statement_timeout', $1, true)", connection, transaction))
+        // work_mem: the class count is a hash aggregate over up to one group per row; with the 4 MB default
+        // PostgreSQL falls back to an on-disk sort that costs several times the scan.
+        await using (var command = new NpgsqlCommand("SELECT set_config('statement_timeout', $1, true), set_config('work_mem', $2, true)", connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = ((long)options.StatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) });
+            command.Parameters.Add(new NpgsqlParameter { Value = options.CountWorkMem });
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         return new PostgresSession(connection, transaction, relation, options);
@@ -73,7 +76,9 @@ internal sealed class PostgresSession : SourceSession
                 {
                     cells[i] = PostgresRowReader.ReadCell(reader, i, reads[i]);
                 }
-                visit(cells, reader.GetInt64(cells.Length), reader.GetInt64(cells.Length + 1));
+                var consented = reader.GetBoolean(cells.Length);
+                var rows = reader.GetInt64(cells.Length + 1);
+                visit(cells, consented ? rows : 0, consented ? 0 : rows);
             }
         }
         catch (PostgresException e)

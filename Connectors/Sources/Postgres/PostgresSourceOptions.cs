@@ -17,4 +17,7 @@ public sealed record PostgresSourceOptions
 
     /// <summary>Applies per statement, and the stream is one statement: size it for the slowest expected download.</summary>
     public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>work_mem for the export's transaction (PostgreSQL syntax), sized for the in-database class count.</summary>
+    public string CountWorkMem { get; init; } = "256MB";
 }
