@@ -93,6 +93,9 @@ public sealed class ResponseScenario
 
     public IReadOnlyList<IdpScope> IdpScopes { get; set; } = [new("hospital.example.org", false)];
 
+    /// <summary>The signing certificate the hospital IdP's metadata publishes.</summary>
+    public X509Certificate2 IdpMetadataCertificate { get; set; } = TestKeys.IdpSigning;
+
     /// <summary>Makes the response unsolicited (IdP-initiated): no InResponseTo anywhere, no pending request.</summary>
     public ResponseScenario Unsolicited()
     {
@@ -127,7 +130,7 @@ public sealed class ResponseScenario
 
     public IdentityProviderDirectory Directory() => new(
     [
-        IdpMetadataReader.ReadEntityDescriptor(IdpMetadataXml()) with { AllowSha1 = IdpAllowsSha1 },
+        IdpMetadataReader.ReadEntityDescriptor(IdpMetadataXml(IdpEntityId, IdpMetadataCertificate)) with { AllowSha1 = IdpAllowsSha1 },
         IdpMetadataReader.ReadEntityDescriptor(IdpMetadataXml(OtherIdpEntityId, TestKeys.OtherIdpSigning)),
     ]);
 
