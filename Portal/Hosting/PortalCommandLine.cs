@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Demo;
+using Portal.Features.Exports;
 
 namespace Portal.Hosting;
 
@@ -10,7 +11,7 @@ namespace Portal.Hosting;
 /// </summary>
 public static class PortalCommandLine
 {
-    private static readonly string[] Commands = ["serve", "migrate", "seed-demo"];
+    private static readonly string[] Commands = ["serve", "migrate", "seed-demo", "anonymize"];
 
     public static async Task<int> RunAsync(string[] args, Func<string[], WebApplication> build)
     {
@@ -22,6 +23,13 @@ public static class PortalCommandLine
         {
             await Console.Error.WriteLineAsync($"portal: unknown command '{command}'. Commands: {string.Join(", ", Commands)}.");
             return 2;
+        }
+
+        if (command == "anonymize")
+        {
+            // Offline: no database, no web host; configuration from the environment only.
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+            return await AnonymizeCommand.RunAsync(hostArgs, configuration, CancellationToken.None);
         }
 
         try
