@@ -7,5 +7,5 @@ if (args.Length > 0 && args[0] == "export-run")
 }
 
 // Each benchmark lives in its own folder; deploy/bench.sh <name> picks one by filter.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(Portal.Benchmarks.Export.ExportRunner).Assembly).Run(args);
 return 0;
