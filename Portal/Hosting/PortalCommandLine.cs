@@ -11,7 +11,7 @@ namespace Portal.Hosting;
 /// </summary>
 public static class PortalCommandLine
 {
-    private static readonly string[] Commands = ["serve", "migrate", "seed-demo", "anonymize"];
+    private static readonly string[] Commands = ["serve", "migrate", "seed-demo", "anonymize", "verify-audit"];
 
     public static async Task<int> RunAsync(string[] args, Func<string[], WebApplication> build)
     {
@@ -44,6 +44,14 @@ public static class PortalCommandLine
                 case "migrate":
                     await MigrateAsync(app, cts.Token);
                     return 0;
+                case "verify-audit":
+                    {
+                        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+                        await conn.OpenAsync(cts.Token);
+                        var result = await Features.Audit.AuditChainVerifier.VerifyAsync(conn, cts.Token);
+                        (result.Intact ? Console.Out : Console.Error).WriteLine($"portal: {result.Message}");
+                        return result.Intact ? 0 : 3;
+                    }
                 case "seed-demo":
                     await MigrateAsync(app, cts.Token);
                     await using (var scope = app.Services.CreateAsyncScope())

@@ -36,7 +36,7 @@ SELECT setseed(:seed);
 \o
 INSERT INTO patients
 SELECT g,
-       'MRN' || lpad(((g * 7919) % 10000000)::text, 7, '0') || lpad((g % 97)::text, 2, '0'),
+       'MRN' || lpad(((g::bigint * 7919) % 10000000)::text, 7, '0') || lpad((g % 97)::text, 2, '0'),
        (ARRAY['Anna','Ben','Carla','David','Eva','Farid','Greta','Hugo','Ines','Jonas','Katrin','Luca','Maria','Nils','Olga','Pavel','Quinn','Rosa','Sami','Tara','Umar','Vera','Wim','Xenia','Yusuf','Zoe'])[1 + floor(random() * 26)::int],
        (ARRAY['Adams','Berg','Costa','Dvorak','Eriksen','Fischer','Garcia','Horvath','Ivanova','Jansen','Kowalski','Lambert','Moreau','Novak','Olsen','Petrov','Rossi','Schmidt','Tanaka','Urban','Vogel','Weber','Young','Zimmermann'])[1 + floor(random() * 24)::int],
        date '1935-01-01' + floor(random() * 25000)::int,

@@ -169,6 +169,10 @@ namespace Portal.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("api_token_id");
 
+                    b.Property<long?>("ChainSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chain_seq");
+
                     b.Property<Guid?>("DatasetId")
                         .HasColumnType("uuid")
                         .HasColumnName("dataset_id");
@@ -216,6 +220,10 @@ namespace Portal.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_audit_events");
+
+                    b.HasIndex("ChainSeq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_events_chain_seq");
 
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_audit_events_occurred_at");

@@ -5,8 +5,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Portal.Features.Audit;
 
 /// <summary>
-/// One security-relevant event. Rows are append-only; each will carry the hash of its predecessor and of its own
-/// canonical content so that an auditor can prove the log untampered.
+/// One security-relevant event. Rows are append-only (a trigger refuses UPDATE and DELETE) and hash-chained by the
+/// database itself (see the AuditHashChain migration), so appends from any number of portal instances form one chain
+/// that <see cref="AuditChainVerifier"/> can check.
 /// </summary>
 public sealed class AuditEvent
 {
@@ -35,7 +36,13 @@ public sealed class AuditEvent
 
     public JsonDocument? Details { get; set; }
 
+    /// <summary>Position in the hash chain, assigned by the database under a lock (ids can commit out of order).</summary>
+    public long? ChainSeq { get; set; }
+
+    /// <summary>The previous event's <see cref="Hash"/>; set by the database when the row is inserted.</summary>
     public byte[]? PreviousHash { get; set; }
+
+    /// <summary>SHA-256 over the previous hash and this event's canonical content; set by the database.</summary>
     public byte[]? Hash { get; set; }
 }
 
@@ -63,6 +70,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         b.Property(e => e.ActorIp).HasMaxLength(64);
         b.Property(e => e.Reason).HasMaxLength(128);
         b.Property(e => e.Details).HasColumnType("jsonb");
+        b.HasIndex(e => e.ChainSeq).IsUnique();
         // No foreign keys on purpose: the trail outlives what it talks about.
     }
 }
