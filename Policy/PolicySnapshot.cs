@@ -5,30 +5,37 @@ using Portal.Policy.Model;
 namespace Portal.Policy;
 
 /// <summary>
-/// An immutable, indexed view of subjects, memberships, datasets and grants. Every <c>With…</c>/<c>Without…</c>
-/// returns a new snapshot sharing all untouched shards with this one, so readers of this instance are never
-/// disturbed and need no lock. <see cref="Decide"/> is in PolicySnapshot.Decide.cs.
+/// An immutable, indexed view of subjects, memberships, datasets and grants. Every id is interned to a dense int
+/// (<see cref="GuidInterner"/>); users are rows in one array and each dataset id owns a node with the dataset and
+/// its grants. Every <c>With…</c>/<c>Without…</c> returns a new snapshot that copies only what changed (the row
+/// array, one dataset's grant index) and shares the rest, so readers of this instance are never disturbed and
+/// need no lock. <see cref="Decide"/> is in PolicySnapshot.Decide.cs.
 /// </summary>
 public sealed partial class PolicySnapshot
 {
-    private readonly ShardedMap<Guid, UserEntry> _users;
-    private readonly ShardedMap<Guid, DatasetEntry> _datasets;
-    private readonly ShardedMap<GrantKey, IndexedGrant[]> _grantsByTarget;
-    private readonly ShardedMap<Guid, IndexedGrant> _grantsById;
+    private readonly GuidInterner _ids;
+
+    // Both arrays are indexed by interned id and may be shorter than _ids.Count (ids interned by the other one):
+    // a missing entry reads as the empty row or node.
+    private readonly UserRow[] _users;
+    private readonly DatasetNode[] _datasets;
+    private readonly ShardedMap<Guid, Grant> _grantsById;
+    private readonly DiseaseIndex _diseases;
 
     private PolicySnapshot(
-        ShardedMap<Guid, UserEntry> users,
-        ShardedMap<Guid, DatasetEntry> datasets,
-        ShardedMap<GrantKey, IndexedGrant[]> grantsByTarget,
-        ShardedMap<Guid, IndexedGrant> grantsById,
+        GuidInterner ids,
+        UserRow[] users,
+        DatasetNode[] datasets,
+        ShardedMap<Guid, Grant> grantsById,
         DiseaseHierarchy diseases,
         long version)
     {
+        _ids = ids;
         _users = users;
         _datasets = datasets;
-        _grantsByTarget = grantsByTarget;
         _grantsById = grantsById;
         Diseases = diseases;
+        _diseases = diseases.Index;
         Version = version;
     }
 
@@ -37,9 +44,9 @@ public sealed partial class PolicySnapshot
     /// <summary>Counts the changes applied since the bulk build; lets the portal tell snapshots apart in logs.</summary>
     public long Version { get; }
 
-    public int SubjectCount => _users.Items.Count(u => u.Value.Subject is not null);
+    public int SubjectCount => _users.Count(u => u.Subject is not null);
 
-    public int DatasetCount => _datasets.Count;
+    public int DatasetCount => _datasets.Count(d => d.Facts is not null);
 
     public int GrantCount => _grantsById.Count;
 
@@ -49,84 +56,119 @@ public sealed partial class PolicySnapshot
     public static PolicySnapshot Build(PolicyData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var users = new Dictionary<Guid, (Subject? Subject, List<Membership> Memberships)>();
+        var hierarchy = data.Diseases ?? DiseaseHierarchy.Default;
+        var ids = GuidInterner.Create(
+            data.Subjects.SelectMany(s => new[] { s.Id, s.HomeInstitutionId })
+                .Concat(data.Memberships.SelectMany(m => new[] { m.UserId, m.VoId }))
+                .Concat(data.Datasets.SelectMany(DatasetIds))
+                .Concat(data.Grants.SelectMany(g => GrantIds(g).ToArray())));
+
+        var users = new UserRow[ids.Count];
         foreach (var subject in data.Subjects)
         {
-            users[subject.Id] = (subject, users.TryGetValue(subject.Id, out var e) ? e.Memberships : []);
+            ref var row = ref users[ids.Find(subject.Id)];
+            row = row.WithSubject(subject, ids.Find(subject.HomeInstitutionId));
         }
         foreach (var m in data.Memberships)
         {
-            if (!users.TryGetValue(m.UserId, out var e))
-            {
-                users[m.UserId] = e = (null, []);
-            }
-            e.Memberships.RemoveAll(x => x.VoId == m.VoId);
-            e.Memberships.Add(m);
+            ref var row = ref users[ids.Find(m.UserId)];
+            row = row.WithMembership(new MembershipRow(m, ids.Find(m.VoId)));
         }
 
-        var grantsById = new Dictionary<Guid, IndexedGrant>();
+        var datasets = new DatasetNode[ids.Count];
+        Array.Fill(datasets, DatasetNode.Empty);
+        foreach (var dataset in data.Datasets)
+        {
+            ref var node = ref datasets[ids.Find(dataset.Id)];
+            node = node.WithFacts(new DatasetFacts(dataset, ids, hierarchy.Index));
+        }
+        var grantsById = new Dictionary<Guid, Grant>();
         foreach (var grant in data.Grants)
         {
-            grantsById[grant.Id] = new IndexedGrant(grant);
+            grantsById[grant.Id] = grant;
         }
-        var byTarget = grantsById.Values.GroupBy(g => g.Key)
-            .Select(g => KeyValuePair.Create(g.Key, g.ToArray()))
-            .ToList();
+        foreach (var byDataset in grantsById.Values.GroupBy(g => ids.Find(g.DatasetId)))
+        {
+            ref var node = ref datasets[byDataset.Key];
+            node = node.WithGrants(GrantIndex.Of([.. byDataset.Select(g => new GrantRow(g, ids, hierarchy.Index))]));
+        }
 
         return new PolicySnapshot(
-            ShardedMap<Guid, UserEntry>.Create(
-                users.Select(u => KeyValuePair.Create(u.Key, new UserEntry(u.Value.Subject, [.. u.Value.Memberships]))), users.Count),
-            ShardedMap<Guid, DatasetEntry>.Create(
-                data.Datasets.Select(d => KeyValuePair.Create(d.Id, new DatasetEntry(d))), data.Datasets.Count),
-            ShardedMap<GrantKey, IndexedGrant[]>.Create(byTarget, byTarget.Count),
-            ShardedMap<Guid, IndexedGrant>.Create(grantsById, grantsById.Count),
-            data.Diseases ?? DiseaseHierarchy.Default,
-            version: 0);
+            ids, users, datasets, ShardedMap<Guid, Grant>.Create(grantsById, grantsById.Count), hierarchy, version: 0);
     }
 
     public PolicySnapshot WithSubject(Subject subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        return WithUsers(_users.SetItem(subject.Id, UserOrNone(subject.Id).WithSubject(subject)));
+        var ids = _ids.With(subject.Id, subject.HomeInstitutionId);
+        var id = ids.Find(subject.Id);
+        return WithUser(ids, id, UserAt(id).WithSubject(subject, ids.Find(subject.HomeInstitutionId)));
     }
 
     /// <summary>Suspends or reinstates a user; a suspension is a forbid that no grant overrides.</summary>
     public PolicySnapshot WithSuspension(Guid userId, bool suspended)
     {
-        var user = UserOrNone(userId);
-        var subject = user.Subject ?? throw new KeyNotFoundException($"Unknown user {userId}.");
-        return WithUsers(_users.SetItem(userId, user.WithSubject(subject with { Suspended = suspended })));
+        var subject = FindSubject(userId) ?? throw new KeyNotFoundException($"Unknown user {userId}.");
+        return WithSubject(subject with { Suspended = suspended });
     }
 
     /// <summary>Forgets the user but keeps their memberships, which are removed one by one like any other.</summary>
-    public PolicySnapshot WithoutSubject(Guid userId) => StoreUser(userId, UserOrNone(userId).WithSubject(null));
+    public PolicySnapshot WithoutSubject(Guid userId)
+    {
+        var id = _ids.Find(userId);
+        return id == GuidInterner.NotFound ? Unchanged() : WithUser(_ids, id, UserAt(id).WithSubject(null, institution: 0));
+    }
 
     public PolicySnapshot WithMembership(Membership membership)
     {
         ArgumentNullException.ThrowIfNull(membership);
-        return WithUsers(_users.SetItem(membership.UserId, UserOrNone(membership.UserId).WithMembership(membership)));
+        var ids = _ids.With(membership.UserId, membership.VoId);
+        var id = ids.Find(membership.UserId);
+        return WithUser(ids, id, UserAt(id).WithMembership(new MembershipRow(membership, ids.Find(membership.VoId))));
     }
 
-    public PolicySnapshot WithoutMembership(Guid userId, Guid voId) =>
-        StoreUser(userId, UserOrNone(userId).WithoutMembership(voId));
+    public PolicySnapshot WithoutMembership(Guid userId, Guid voId)
+    {
+        var id = _ids.Find(userId);
+        var vo = _ids.Find(voId);
+        return id == GuidInterner.NotFound || vo == GuidInterner.NotFound ? Unchanged() : WithUser(_ids, id, UserAt(id).WithoutMembership(vo));
+    }
 
     public PolicySnapshot WithDataset(Dataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return new(_users, _datasets.SetItem(dataset.Id, new DatasetEntry(dataset)), _grantsByTarget, _grantsById, Diseases, Version + 1);
+        var ids = _ids.With([.. DatasetIds(dataset)]);
+        var id = ids.Find(dataset.Id);
+        var datasets = CopyDatasets(ids.Count);
+        datasets[id] = datasets[id].WithFacts(new DatasetFacts(dataset, ids, _diseases));
+        return new(ids, _users, datasets, _grantsById, Diseases, Version + 1);
     }
 
     /// <summary>Grants on a removed dataset stay indexed (they are removed by their own notifications) but deny as dataset.unknown.</summary>
-    public PolicySnapshot WithoutDataset(Guid datasetId) =>
-        new(_users, _datasets.Remove(datasetId), _grantsByTarget, _grantsById, Diseases, Version + 1);
+    public PolicySnapshot WithoutDataset(Guid datasetId)
+    {
+        var id = _ids.Find(datasetId);
+        if (id == GuidInterner.NotFound)
+        {
+            return Unchanged();
+        }
+        var datasets = CopyDatasets(_datasets.Length);
+        datasets[id] = DatasetAt(id).WithFacts(null);
+        return new(_ids, _users, datasets, _grantsById, Diseases, Version + 1);
+    }
 
     public PolicySnapshot WithGrant(Grant grant)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        var byTarget = _grantsById.TryGetValue(grant.Id, out var old) ? RemoveFromTarget(_grantsByTarget, old) : _grantsByTarget;
-        var indexed = new IndexedGrant(grant);
-        byTarget = byTarget.SetItem(indexed.Key, byTarget.TryGetValue(indexed.Key, out var list) ? [.. list, indexed] : [indexed]);
-        return new(_users, _datasets, byTarget, _grantsById.SetItem(grant.Id, indexed), Diseases, Version + 1);
+        var ids = _ids.With(GrantIds(grant));
+        var datasets = CopyDatasets(ids.Count);
+        if (_grantsById.TryGetValue(grant.Id, out var old))
+        {
+            RemoveRow(datasets, old);
+        }
+        ref var node = ref datasets[ids.Find(grant.DatasetId)];
+        node = node.WithGrants(node.Grants.With(new GrantRow(grant, ids, _diseases)));
+        return new(ids, _users, datasets, _grantsById.SetItem(grant.Id, grant), Diseases, Version + 1);
     }
 
     public PolicySnapshot WithoutGrant(Guid grantId)
@@ -135,48 +177,90 @@ public sealed partial class PolicySnapshot
         {
             return this;
         }
-        return new(_users, _datasets, RemoveFromTarget(_grantsByTarget, old), _grantsById.Remove(grantId), Diseases, Version + 1);
+        var datasets = CopyDatasets(_datasets.Length);
+        RemoveRow(datasets, old);
+        return new(_ids, _users, datasets, _grantsById.Remove(grantId), Diseases, Version + 1);
     }
 
-    public Grant? FindGrant(Guid grantId) => _grantsById.TryGetValue(grantId, out var g) ? g.Grant : null;
+    public Grant? FindGrant(Guid grantId) => _grantsById.TryGetValue(grantId, out var g) ? g : null;
 
-    public Dataset? FindDataset(Guid datasetId) => _datasets.TryGetValue(datasetId, out var d) ? d.Dataset : null;
+    public Dataset? FindDataset(Guid datasetId) => DatasetAt(_ids.Find(datasetId)).Facts?.Dataset;
 
-    public Subject? FindSubject(Guid userId) => _users.TryGetValue(userId, out var u) ? u.Subject : null;
+    public Subject? FindSubject(Guid userId) => UserAt(_ids.Find(userId)).Subject;
 
-    public IReadOnlyList<Membership> MembershipsOf(Guid userId) => _users.TryGetValue(userId, out var u) ? u.Memberships : [];
+    public IReadOnlyList<Membership> MembershipsOf(Guid userId) => Sources(UserAt(_ids.Find(userId)).Memberships);
 
     /// <summary>The grants that name this user directly or through one of their VOs, for the explain view.</summary>
     public IReadOnlyList<Grant> CandidateGrants(Guid userId, Guid datasetId)
     {
-        var user = UserOrNone(userId);
-        var keys = user.Memberships.Select(m => new GrantKey(datasetId, m.VoId)).Prepend(new GrantKey(datasetId, userId));
-        return [.. keys.SelectMany(k => _grantsByTarget.TryGetValue(k, out var list) ? list : []).Select(g => g.Grant)];
+        var user = _ids.Find(userId);
+        var grants = DatasetAt(_ids.Find(datasetId)).Grants;
+        var found = new List<Grant>();
+        if (user != GuidInterner.NotFound)
+        {
+            foreach (var row in grants.For(user))
+            {
+                found.Add(row.Grant);
+            }
+        }
+        foreach (var m in UserAt(user).Memberships)
+        {
+            foreach (var row in grants.For(m.Vo))
+            {
+                found.Add(row.Grant);
+            }
+        }
+        return found;
     }
 
     /// <summary>Everything in the snapshot as plain records: a rebuild from it must decide the same.</summary>
     public PolicyData ToData() => new(
-        [.. _users.Items.Select(u => u.Value.Subject).OfType<Subject>()],
-        [.. _users.Items.SelectMany(u => u.Value.Memberships)],
-        [.. _datasets.Items.Select(d => d.Value.Dataset)],
-        [.. _grantsById.Items.Select(g => g.Value.Grant)],
+        [.. _users.Select(u => u.Subject).OfType<Subject>()],
+        [.. _users.SelectMany(u => Sources(u.Memberships))],
+        [.. _datasets.Select(d => d.Facts?.Dataset).OfType<Dataset>()],
+        [.. _grantsById.Items.Select(g => g.Value)],
         Diseases);
 
-    private UserEntry UserOrNone(Guid userId) => _users.TryGetValue(userId, out var u) ? u : UserEntry.None;
+    private static Guid[] DatasetIds(Dataset d) => [d.Id, .. d.Owners, .. d.Stewards, .. d.SharedIntoVos];
 
-    private PolicySnapshot StoreUser(Guid userId, UserEntry entry) =>
-        WithUsers(entry.IsEmpty ? _users.Remove(userId) : _users.SetItem(userId, entry));
+    private static ReadOnlySpan<Guid> GrantIds(Grant g) => new[] { g.DatasetId, g.Target.PrincipalId, g.Target.InstitutionId };
 
-    private PolicySnapshot WithUsers(ShardedMap<Guid, UserEntry> users) =>
-        new(users, _datasets, _grantsByTarget, _grantsById, Diseases, Version + 1);
-
-    private static ShardedMap<GrantKey, IndexedGrant[]> RemoveFromTarget(ShardedMap<GrantKey, IndexedGrant[]> byTarget, IndexedGrant old)
+    private static Membership[] Sources(ReadOnlySpan<MembershipRow> rows)
     {
-        if (!byTarget.TryGetValue(old.Key, out var list))
+        var sources = new Membership[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
         {
-            return byTarget;
+            sources[i] = rows[i].Source;
         }
-        IndexedGrant[] rest = [.. list.Where(g => g.Grant.Id != old.Grant.Id)];
-        return rest.Length == 0 ? byTarget.Remove(old.Key) : byTarget.SetItem(old.Key, rest);
+        return sources;
+    }
+
+    private UserRow UserAt(int id) => (uint)id < (uint)_users.Length ? _users[id] : default;
+
+    private DatasetNode DatasetAt(int id) => (uint)id < (uint)_datasets.Length ? _datasets[id] : DatasetNode.Empty;
+
+    private PolicySnapshot Unchanged() => new(_ids, _users, _datasets, _grantsById, Diseases, Version + 1);
+
+    private PolicySnapshot WithUser(GuidInterner ids, int id, UserRow row)
+    {
+        var users = new UserRow[Math.Max(_users.Length, id + 1)];
+        _users.CopyTo(users, 0);
+        users[id] = row;
+        return new(ids, users, _datasets, _grantsById, Diseases, Version + 1);
+    }
+
+    private DatasetNode[] CopyDatasets(int length)
+    {
+        var datasets = new DatasetNode[Math.Max(length, _datasets.Length)];
+        _datasets.CopyTo(datasets, 0);
+        Array.Fill(datasets, DatasetNode.Empty, _datasets.Length, datasets.Length - _datasets.Length);
+        return datasets;
+    }
+
+    // The old grant's dataset id was interned when the grant was added.
+    private void RemoveRow(DatasetNode[] datasets, Grant old)
+    {
+        ref var node = ref datasets[_ids.Find(old.DatasetId)];
+        node = node.WithGrants(node.Grants.Without(old.Id));
     }
 }

@@ -27,6 +27,7 @@ public sealed class DiseaseHierarchy
             child => child,
             child => Closure(child, parents).ToFrozenSet(StringComparer.OrdinalIgnoreCase),
             StringComparer.OrdinalIgnoreCase);
+        Index = new DiseaseIndex(Edges, code => _ancestors.TryGetValue(code, out var set) ? set : []);
     }
 
     public static DiseaseHierarchy Empty { get; } = new([]);
@@ -35,6 +36,9 @@ public sealed class DiseaseHierarchy
     public static DiseaseHierarchy Default { get; } = new(BuiltInDiseases.Edges);
 
     public IReadOnlyList<(string Child, string Parent)> Edges { get; }
+
+    /// <summary>The same relation over dense ids, for the decision loop.</summary>
+    internal DiseaseIndex Index { get; }
 
     /// <summary>True when <paramref name="code"/> is <paramref name="ancestor"/> itself or one of its descendants.</summary>
     public bool IsSameOrDescendant(string code, string ancestor) =>

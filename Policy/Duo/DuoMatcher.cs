@@ -14,6 +14,17 @@ public static class DuoMatcher
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(diseases);
+        var diseaseMatches = dataset.Primary == DuoPrimary.DS && MatchesDisease(dataset, purpose.Disease, diseases);
+        return Match(dataset.Primary, dataset.Modifiers, diseaseMatches, purpose);
+    }
+
+    /// <summary>
+    /// The table itself, once the disease question is answered: <paramref name="diseaseMatches"/> is true when the
+    /// dataset is DS and the declared disease is one of its diseases or a descendant. The engine answers it with
+    /// interned disease ids; <see cref="Match(DataUseConditions, in DeclaredPurpose, DiseaseHierarchy)"/> with strings.
+    /// </summary>
+    internal static ReasonSet Match(DuoPrimary primary, DuoModifiers modifiers, bool diseaseMatches, in DeclaredPurpose purpose)
+    {
         var reasons = ReasonSet.Empty;
         var code = purpose.Code;
         if (code == PurposeCode.None)
@@ -21,8 +32,7 @@ public static class DuoMatcher
             return reasons;
         }
 
-        var diseaseMatches = dataset.Primary == DuoPrimary.DS && MatchesDisease(dataset, purpose.Disease, diseases);
-        switch (dataset.Primary)
+        switch (primary)
         {
             case DuoPrimary.HMB when code is PurposeCode.GRU or PurposeCode.POA:
                 reasons = reasons.With(ReasonCode.DuoHmbRequiresHealthResearch);
@@ -40,7 +50,6 @@ public static class DuoMatcher
                 break;
         }
 
-        var modifiers = dataset.Modifiers;
         if (purpose.Commercial)
         {
             if ((modifiers & DuoModifiers.NCU) != 0)

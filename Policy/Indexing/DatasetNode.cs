@@ -1,0 +1,21 @@
+namespace Portal.Policy.Indexing;
+
+/// <summary>
+/// Everything the snapshot holds under one dataset id: the dataset (null when unknown or removed) and its grants.
+/// They are kept apart because updates arrive in any order: grants on a removed dataset stay indexed and count
+/// again when the dataset comes back.
+/// </summary>
+internal sealed class DatasetNode(DatasetFacts? facts, GrantIndex grants)
+{
+    public static readonly DatasetNode Empty = new(null, GrantIndex.Empty);
+
+    public DatasetFacts? Facts { get; } = facts;
+
+    public GrantIndex Grants { get; } = grants;
+
+    public bool IsEmpty => Facts is null && Grants.Count == 0;
+
+    public DatasetNode WithFacts(DatasetFacts? facts) => new(facts, Grants);
+
+    public DatasetNode WithGrants(GrantIndex grants) => new(Facts, grants);
+}

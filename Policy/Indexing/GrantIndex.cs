@@ -1,0 +1,102 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Portal.Policy.Indexing;
+
+/// <summary>
+/// One dataset's grants, sorted by principal, with a small open-addressing table from principal id to its run
+/// of rows. A request probes it once for the user and once per VO membership; an update rebuilds only this
+/// dataset's index (copy-on-write), never the whole snapshot.
+/// </summary>
+internal sealed class GrantIndex
+{
+    public static readonly GrantIndex Empty = new([]);
+
+    private readonly GrantRow[] _rows;
+    private readonly Run[] _runs;
+    private readonly int _shift;
+
+    private GrantIndex(GrantRow[] rows)
+    {
+        Array.Sort(rows, static (a, b) => a.Principal.CompareTo(b.Principal));
+        _rows = rows;
+        var principals = 0;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            principals += i == 0 || rows[i].Principal != rows[i - 1].Principal ? 1 : 0;
+        }
+        // At most half full keeps probes short; at least 2 slots keeps the shift below 32.
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, principals * 2));
+        _runs = new Run[capacity];
+        _shift = 32 - BitOperations.Log2((uint)capacity);
+        for (var start = 0; start < rows.Length;)
+        {
+            var end = start + 1;
+            while (end < rows.Length && rows[end].Principal == rows[start].Principal)
+            {
+                end++;
+            }
+            var slot = Slot(rows[start].Principal, _shift);
+            while (_runs[slot].PrincipalPlusOne != 0)
+            {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            _runs[slot] = new Run(rows[start].Principal + 1, start, end);
+            start = end;
+        }
+    }
+
+    public ReadOnlySpan<GrantRow> Rows => _rows;
+
+    public int Count => _rows.Length;
+
+    /// <summary>The grants indexed under this principal (the user for personal grants, the VO for the others).</summary>
+    public ReadOnlySpan<GrantRow> For(int principal)
+    {
+        var runs = _runs;
+        var mask = runs.Length - 1;
+        ref var first = ref MemoryMarshal.GetArrayDataReference(runs);
+        for (var i = Slot(principal, _shift); ; i = (i + 1) & mask)
+        {
+            // At most half full: the probe ends at an empty slot; i stays within the mask.
+            ref var run = ref Unsafe.Add(ref first, i);
+            if (run.PrincipalPlusOne == principal + 1)
+            {
+                return new ReadOnlySpan<GrantRow>(_rows, run.Start, run.End - run.Start);
+            }
+            if (run.PrincipalPlusOne == 0)
+            {
+                return default;
+            }
+        }
+    }
+
+    public GrantIndex With(GrantRow row)
+    {
+        var rows = new GrantRow[_rows.Length + 1];
+        _rows.CopyTo(rows, 0);
+        rows[^1] = row;
+        return new GrantIndex(rows);
+    }
+
+    public GrantIndex Without(Guid grantId)
+    {
+        var rows = new List<GrantRow>(_rows.Length);
+        foreach (var row in _rows)
+        {
+            if (row.Grant.Id != grantId)
+            {
+                rows.Add(row);
+            }
+        }
+        return rows.Count == 0 ? Empty : new GrantIndex([.. rows]);
+    }
+
+    public static GrantIndex Of(GrantRow[] rows) => rows.Length == 0 ? Empty : new GrantIndex(rows);
+
+    private static int Slot(int principal, int shift) => (int)(((uint)principal * 0x9E3779B9u) >> shift);
+
+    /// <summary>Rows [Start, End) belong to the principal; PrincipalPlusOne is 0 in an empty slot.</summary>
+    private readonly record struct Run(int PrincipalPlusOne, int Start, int End);
+}

@@ -1,0 +1,61 @@
+using Portal.Policy.Model;
+
+namespace Portal.Policy.Indexing;
+
+/// <summary>
+/// A user and their memberships, stored by value in the snapshot's user array. <see cref="Subject"/> is null while
+/// only memberships are known (updates may arrive in any order); such a user is denied as unknown. The default
+/// row (no subject, no memberships, institution id 0 = <see cref="Guid.Empty"/>) is every id's starting state.
+/// </summary>
+internal readonly struct UserRow(Subject? subject, MembershipRow[] memberships, int institution)
+{
+    private static readonly MembershipRow[] NoMemberships = [];
+
+    private readonly MembershipRow[]? _memberships = memberships;
+
+    public Subject? Subject { get; } = subject;
+
+    public ReadOnlySpan<MembershipRow> Memberships => _memberships;
+
+    /// <summary>The home institution's dense id; id 0 (<see cref="Guid.Empty"/>) while the subject is unknown, as before.</summary>
+    public int Institution { get; } = institution;
+
+    public bool IsEmpty => Subject is null && Memberships.IsEmpty;
+
+    public int IndexOfVo(int vo)
+    {
+        var memberships = Memberships;
+        for (var i = 0; i < memberships.Length; i++)
+        {
+            if (memberships[i].Vo == vo)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public UserRow WithSubject(Subject? subject, int institution) => new(subject, _memberships ?? NoMemberships, institution);
+
+    public UserRow WithMembership(MembershipRow membership)
+    {
+        var index = IndexOfVo(membership.Vo);
+        MembershipRow[] next = index < 0 ? [.. Memberships, membership] : Memberships.ToArray();
+        if (index >= 0)
+        {
+            next[index] = membership;
+        }
+        return new(Subject, next, Institution);
+    }
+
+    public UserRow WithoutMembership(int vo)
+    {
+        var index = IndexOfVo(vo);
+        if (index < 0)
+        {
+            return this;
+        }
+        MembershipRow[] next = [.. Memberships[..index], .. Memberships[(index + 1)..]];
+        return new(Subject, next, Institution);
+    }
+}

@@ -1,0 +1,123 @@
+using Portal.Policy.Duo;
+using Portal.Policy.Indexing;
+using Portal.Policy.Model;
+
+namespace Portal.Policy;
+
+// Export decisions: find the candidate grants (personal ones under the user's id, the others under each of the
+// user's VOs, all in the dataset's own grant index), test each, and pick one. No allocation, see Decide.
+public sealed partial class PolicySnapshot
+{
+    private Decision DecideExport(in AccessRequest request, int userId, in UserRow user, DatasetNode node, ReasonSet reasons)
+    {
+        var dataset = node.Facts!;
+        if (dataset.Withdrawn)
+        {
+            reasons = reasons.With(ReasonCode.DatasetWithdrawn);
+        }
+        var probe = new PurposeProbe(request.Purpose, _diseases);
+        reasons = reasons.Union(CheckPurpose(dataset, request.Purpose, probe));
+
+        var selection = new GrantSelection(request.Now.UtcTicks);
+        var grants = node.Grants;
+        if (userId != GuidInterner.NotFound)
+        {
+            foreach (ref readonly var grant in grants.For(userId))
+            {
+                if (grant.Kind == GrantTargetKind.Person)
+                {
+                    Consider(ref selection, grant, ReasonSet.Empty, grant.UntilTicks, null, probe);
+                }
+            }
+        }
+        // US datasets accept personal grants only; every VO route fails on it.
+        var usFailure = (dataset.Modifiers & DuoModifiers.US) != 0 ? ReasonSet.Of(ReasonCode.DuoUsRequiresPersonalGrant) : ReasonSet.Empty;
+        foreach (ref readonly var membership in user.Memberships)
+        {
+            foreach (ref readonly var grant in grants.For(membership.Vo))
+            {
+                if (grant.Kind != GrantTargetKind.Person)
+                {
+                    var failures = usFailure;
+                    if (!membership.IsLiveAt(selection.Now))
+                    {
+                        failures = failures.With(ReasonCode.MembershipExpired);
+                    }
+                    if (grant.Kind == GrantTargetKind.VoRole && membership.Role != grant.Role)
+                    {
+                        failures = failures.With(ReasonCode.GrantRoleMismatch);
+                    }
+                    if (grant.Kind == GrantTargetKind.VoInstitution && user.Institution != grant.Institution)
+                    {
+                        failures = failures.With(ReasonCode.GrantInstitutionMismatch);
+                    }
+                    Consider(ref selection, grant, failures, Math.Min(grant.UntilTicks, membership.ExpiresTicks), membership.Source, probe);
+                }
+            }
+        }
+
+        if (selection.Best is not { } best)
+        {
+            reasons = reasons.Union(selection.Candidates == 0 ? ReasonSet.Of(ReasonCode.GrantNone) : selection.Failures);
+            return Decision.Deny(reasons);
+        }
+        if (!reasons.IsEmpty)
+        {
+            return Decision.Deny(reasons);
+        }
+        // The exact instant (with its offset) of whichever ends first, as the records state it.
+        var expiresAt = selection.BestMembership is { ExpiresAt: { } end } && end < best.ValidUntil ? end : best.ValidUntil;
+        return Decision.Permit(new Obligations(best, expiresAt, request.Purpose, dataset.Modifiers));
+    }
+
+    /// <summary>
+    /// One grant against the request (route failures already found by the caller). Among the grants that pass, the
+    /// one whose permission lasts longest wins (ties: the smallest grant id), so the choice does not depend on
+    /// storage order; see docs/policy.md.
+    /// </summary>
+    private void Consider(ref GrantSelection selection, in GrantRow grant, ReasonSet failures, long expiry, Membership? membership, in PurposeProbe purpose)
+    {
+        selection.Candidates++;
+        var now = selection.Now;
+        if (grant.Revoked)
+        {
+            failures = failures.With(ReasonCode.GrantRevoked);
+        }
+        if (now < grant.FromTicks)
+        {
+            failures = failures.With(ReasonCode.GrantNotYetValid);
+        }
+        if (now >= grant.UntilTicks)
+        {
+            failures = failures.With(ReasonCode.GrantExpired);
+        }
+        if (!grant.Covers(purpose, _diseases))
+        {
+            failures = failures.With(ReasonCode.PurposeNotCovered);
+        }
+
+        if (!failures.IsEmpty)
+        {
+            selection.Failures = selection.Failures.Union(failures);
+            return;
+        }
+        if (selection.Best is null
+            || expiry > selection.BestExpiry
+            || (expiry == selection.BestExpiry && grant.Grant.Id.CompareTo(selection.Best.Id) < 0))
+        {
+            selection.Best = grant.Grant;
+            selection.BestMembership = membership;
+            selection.BestExpiry = expiry;
+        }
+    }
+
+    private struct GrantSelection(long now)
+    {
+        public readonly long Now = now;
+        public int Candidates;
+        public ReasonSet Failures;
+        public Grant? Best;
+        public Membership? BestMembership;
+        public long BestExpiry;
+    }
+}
