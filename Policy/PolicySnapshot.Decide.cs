@@ -43,6 +43,12 @@ public sealed partial class PolicySnapshot
             return Decision.Deny(reasons.With(ReasonCode.DatasetUnknown));
         }
 
+        if (request.Action == PolicyAction.ExportData)
+        {
+            return DecideExport(request, userId, user, node, reasons);
+        }
+
+        // Exports (above, the hot path) never ask who runs the dataset; every other action does.
         var withdrawn = dataset.Withdrawn;
         var stewards = dataset.IsOwnerOrSteward(userId);
         switch (request.Action)
@@ -63,7 +69,8 @@ public sealed partial class PolicySnapshot
                 {
                     reasons = reasons.Union(CheckVisible(user, dataset, now));
                 }
-                return Conclude(reasons.Union(CheckPurpose(dataset, request.Purpose, new PurposeProbe(request.Purpose, _diseases))));
+                var probe = new PurposeProbe(request.Purpose);
+                return Conclude(reasons.Union(CheckPurpose(dataset, request.Purpose, ref probe)));
 
             case PolicyAction.ManageDataset:
                 return Conclude(stewards ? reasons : reasons.With(ReasonCode.NotOwnerOrSteward));
@@ -75,26 +82,23 @@ public sealed partial class PolicySnapshot
                 }
                 return Conclude(stewards ? reasons : reasons.With(ReasonCode.NotOwnerOrSteward));
 
-            case PolicyAction.ViewAudit:
-                return Conclude(stewards ? reasons : reasons.Union(CheckAuditor(user, dataset, now)));
-
             default:
-                return DecideExport(request, userId, user, node, reasons);
+                return Conclude(stewards ? reasons : reasons.Union(CheckAuditor(user, dataset, now)));
         }
     }
 
-    private ReasonSet CheckPurpose(DatasetFacts dataset, in DeclaredPurpose purpose, in PurposeProbe probe)
+    private ReasonSet CheckPurpose(DatasetFacts dataset, in DeclaredPurpose purpose, ref PurposeProbe probe)
     {
         if (!purpose.IsDeclared)
         {
             return ReasonSet.Of(ReasonCode.PurposeMissing);
         }
-        var diseaseMatches = dataset.Primary == DuoPrimary.DS && MatchesDisease(dataset, probe);
+        var diseaseMatches = dataset.Primary == DuoPrimary.DS && MatchesDisease(dataset, ref probe);
         var reasons = DuoMatcher.Match(dataset.Primary, dataset.Modifiers, diseaseMatches, purpose);
         return purpose.Code == PurposeCode.DS && purpose.Disease is null ? reasons.With(ReasonCode.PurposeDiseaseMissing) : reasons;
     }
 
-    private bool MatchesDisease(DatasetFacts dataset, in PurposeProbe probe)
+    private bool MatchesDisease(DatasetFacts dataset, ref PurposeProbe probe)
     {
         foreach (ref readonly var allowed in dataset.Diseases.AsSpan())
         {

@@ -15,8 +15,8 @@ public sealed partial class PolicySnapshot
         {
             reasons = reasons.With(ReasonCode.DatasetWithdrawn);
         }
-        var probe = new PurposeProbe(request.Purpose, _diseases);
-        reasons = reasons.Union(CheckPurpose(dataset, request.Purpose, probe));
+        var probe = new PurposeProbe(request.Purpose);
+        reasons = reasons.Union(CheckPurpose(dataset, request.Purpose, ref probe));
 
         var selection = new GrantSelection(request.Now.UtcTicks);
         var grants = node.Grants;
@@ -26,7 +26,7 @@ public sealed partial class PolicySnapshot
             {
                 if (grant.Kind == GrantTargetKind.Person)
                 {
-                    Consider(ref selection, grant, ReasonSet.Empty, grant.UntilTicks, null, probe);
+                    Consider(ref selection, grant, ReasonSet.Empty, grant.UntilTicks, null, ref probe);
                 }
             }
         }
@@ -51,7 +51,7 @@ public sealed partial class PolicySnapshot
                     {
                         failures = failures.With(ReasonCode.GrantInstitutionMismatch);
                     }
-                    Consider(ref selection, grant, failures, Math.Min(grant.UntilTicks, membership.ExpiresTicks), membership.Source, probe);
+                    Consider(ref selection, grant, failures, Math.Min(grant.UntilTicks, membership.ExpiresTicks), membership.Source, ref probe);
                 }
             }
         }
@@ -75,7 +75,7 @@ public sealed partial class PolicySnapshot
     /// one whose permission lasts longest wins (ties: the smallest grant id), so the choice does not depend on
     /// storage order; see docs/policy.md.
     /// </summary>
-    private void Consider(ref GrantSelection selection, in GrantRow grant, ReasonSet failures, long expiry, Membership? membership, in PurposeProbe purpose)
+    private void Consider(ref GrantSelection selection, in GrantRow grant, ReasonSet failures, long expiry, Membership? membership, ref PurposeProbe purpose)
     {
         selection.Candidates++;
         var now = selection.Now;
@@ -91,7 +91,7 @@ public sealed partial class PolicySnapshot
         {
             failures = failures.With(ReasonCode.GrantExpired);
         }
-        if (!grant.Covers(purpose, _diseases))
+        if (!grant.Covers(ref purpose, _diseases))
         {
             failures = failures.With(ReasonCode.PurposeNotCovered);
         }

@@ -9,9 +9,10 @@ internal sealed class DatasetNode(DatasetFacts? facts, GrantIndex grants)
 {
     public static readonly DatasetNode Empty = new(null, GrantIndex.Empty);
 
-    public DatasetFacts? Facts { get; } = facts;
+    // A field, not a property: the struct is read in place, without a copy.
+    public readonly GrantIndex Grants = grants;
 
-    public GrantIndex Grants { get; } = grants;
+    public DatasetFacts? Facts { get; } = facts;
 
     public bool IsEmpty => Facts is null && Grants.Count == 0;
 

@@ -64,7 +64,7 @@ internal readonly struct GrantRow
     public byte PlainCommercialCodes { get; }
 
     /// <summary>Does one of the grant's purposes cover the declared one (same code, disease, commercial rules as docs/policy.md)?</summary>
-    public bool Covers(in PurposeProbe purpose, DiseaseIndex diseases)
+    public bool Covers(ref PurposeProbe purpose, DiseaseIndex diseases)
     {
         if (((purpose.Commercial ? PlainCommercialCodes : PlainCodes) & purpose.CodeBit) != 0)
         {

@@ -5,20 +5,33 @@ namespace Portal.Policy.Indexing;
 
 /// <summary>
 /// The declared purpose prepared once per request for the grant loop: the code as a bit (to test against a
-/// grant's purpose masks) and the disease as an id (one string lookup instead of one per grant).
+/// grant's purpose masks) and the disease as an id, looked up on first use only (most grants and datasets never
+/// ask, and the lookup hashes a string). Mutable for that reason: pass it by ref.
 /// </summary>
-internal readonly struct PurposeProbe(in DeclaredPurpose purpose, DiseaseIndex diseases)
+internal struct PurposeProbe(in DeclaredPurpose purpose)
 {
-    public PurposeCode Code { get; } = purpose.Code;
+    private const int NotLookedUp = int.MinValue;
 
-    public int CodeBit { get; } = 1 << (int)purpose.Code;
+    private int _diseaseId = NotLookedUp;
 
-    public bool Commercial { get; } = purpose.Commercial;
+    public readonly PurposeCode Code { get; } = purpose.Code;
 
-    public string? Disease { get; } = purpose.Disease;
+    public readonly int CodeBit { get; } = 1 << (int)purpose.Code;
 
-    public int DiseaseId { get; } = diseases.IdOf(purpose.Disease);
+    public readonly bool Commercial { get; } = purpose.Commercial;
 
-    public bool IsSameOrDescendantOf(in DiseaseRef ancestor, DiseaseIndex diseases) =>
-        Disease is not null && diseases.IsSameOrDescendant(DiseaseId, Disease, ancestor.Id, ancestor.Code);
+    public readonly string? Disease { get; } = purpose.Disease;
+
+    public bool IsSameOrDescendantOf(in DiseaseRef ancestor, DiseaseIndex diseases)
+    {
+        if (Disease is null)
+        {
+            return false;
+        }
+        if (_diseaseId == NotLookedUp)
+        {
+            _diseaseId = diseases.IdOf(Disease);
+        }
+        return diseases.IsSameOrDescendant(_diseaseId, Disease, ancestor.Id, ancestor.Code);
+    }
 }

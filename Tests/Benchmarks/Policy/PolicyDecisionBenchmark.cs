@@ -10,7 +10,8 @@ namespace Portal.Benchmarks.Policy;
 /// <summary>
 /// Export decisions on one thread over 100,000 grants. One benchmark invocation answers every question once;
 /// BDN reports time and bytes per decision thanks to OperationsPerInvoke.
-/// With POLICY_BENCH_OUT set, the setup also writes the Cedar input and a Stopwatch p99 (see <see cref="LatencyProbe"/>).
+/// With POLICY_BENCH_OUT set, the setup also writes the Cedar input, a Stopwatch p99 (see <see cref="LatencyProbe"/>)
+/// and the cost of incremental updates (see <see cref="UpdateProbe"/>).
 /// </summary>
 [Config(typeof(ShortConfig))]
 [MemoryDiagnoser]
@@ -30,6 +31,7 @@ public class PolicyDecisionBenchmark
             Directory.CreateDirectory(outDir);
             CedarExport.Write(Path.Combine(outDir, "cedar-input.json"), data, _snapshot);
             LatencyProbe.Write(Path.Combine(outDir, "latency.txt"), _snapshot, _requests);
+            UpdateProbe.Write(Path.Combine(outDir, "updates.txt"), data);
         }
     }
 
