@@ -163,6 +163,8 @@ public static class ExportPipeline
             var transforms = plan.Transforms;
             var sources = plan.OutputSource;
             var k = plan.K;
+            var quasi = plan.QuasiIdentifiers;
+            var others = Enumerable.Range(0, output.Length).Where(c => !quasi.Contains(c)).ToArray();
             var seen = 0L;
             var refused = 0L;
             while (await reader.ReadAsync(row, cancellationToken).ConfigureAwait(false))
@@ -177,18 +179,17 @@ public static class ExportPipeline
                 var column = 0;
                 try
                 {
-                    for (; column < output.Length; column++)
+                    // Quasi-identifiers first: a row of a class below k is dropped before the costlier transforms
+                    // (a pseudonym is an HMAC) run for nothing.
+                    for (var i = 0; i < tuple.Length; i++)
                     {
-                        output[column] = transforms[column].Apply(row[sources[column]], subject);
+                        column = quasi[i];
+                        output[column] = tuple[i] = transforms[column].Apply(row[sources[column]], subject);
                     }
                 }
                 catch (CellConversionException e)
                 {
                     throw new ConnectorException($"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
-                }
-                for (var i = 0; i < tuple.Length; i++)
-                {
-                    tuple[i] = output[plan.QuasiIdentifiers[i]];
                 }
                 var size = classes.Stream(tuple, counted);
                 if (counted)
@@ -202,6 +203,18 @@ public static class ExportPipeline
                         _suppressed++;
                         continue;
                     }
+                }
+                try
+                {
+                    foreach (var c in others)
+                    {
+                        column = c;
+                        output[c] = transforms[c].Apply(row[sources[c]], subject);
+                    }
+                }
+                catch (CellConversionException e)
+                {
+                    throw new ConnectorException($"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
                 }
                 await writer.WriteRowAsync(output, cancellationToken).ConfigureAwait(false);
                 _written++;

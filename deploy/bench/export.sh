@@ -31,10 +31,7 @@ prepare() { # prepare <database> <rows>: creates the database and fills `patient
     deploy/pg.sh psql bench -qc "CREATE DATABASE $db" >&2
   fi
   say "patients table in $db ($rows rows; reused when already there)"
-  # hospital.sql computes the MRN as int4 `g * 7919`, which overflows above 271,000 rows; widen it on the fly
-  # (the committed script is left as it is; the fix belongs there).
-  sed 's/(g \* 7919)/(g::bigint * 7919)/' deploy/demo/hospital.sql \
-    | deploy/pg.sh psql bench -d "$db" -q -v patients="$rows" -f - >/dev/null
+  deploy/pg.sh psql bench -d "$db" -q -v patients="$rows" -f deploy/demo/hospital.sql >/dev/null
   local have
   have=$(deploy/pg.sh psql bench -d "$db" -tAc "SELECT count(*) FROM patients")
   [ "$have" = "$rows" ] || die "$db.patients has $have rows, expected $rows"
@@ -42,13 +39,8 @@ prepare() { # prepare <database> <rows>: creates the database and fills `patient
 prepare bench_1m 1000000
 prepare bench_5m 5000000
 
-if [ -n "${EXPORT_RUN_DLL:-}" ]; then
-  # Escape hatch while a sibling benchmark does not compile: any build of Export/ExportRunner.cs taking "export-run …".
-  dll=$EXPORT_RUN_DLL
-else
-  say "building (Release)"
-  dotnet build -c Release Tests/Benchmarks -nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; die "build failed"; }
-fi
+say "building (Release)"
+dotnet build -c Release Tests/Benchmarks -nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; die "build failed"; }
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -144,19 +144,26 @@ internal sealed class PostgresQueryBuilder(PostgresRelation relation, IReadOnlyL
         return sql.ToString();
     }
 
+    /// <summary>Class sizes of the consenting rows: consent is in the WHERE, so the hash table holds only their groups.</summary>
     public string GroupSql(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, NpgsqlCommand command)
     {
-        var consent = ConsentPredicate(plan.ConsentColumns);
         var sql = new StringBuilder("SELECT ");
         foreach (var g in groupBy)
         {
             sql.Append(ReducedExpression(g)).Append(", ");
         }
-        // Consent is one more grouping key rather than two FILTER aggregates: one count per group, cheaper to hash.
-        sql.Append(consent).Append(", count(*)");
+        sql.Append("count(*)");
         sql.Append(" FROM ").Append(relation.QualifiedName);
         sql.Append(" WHERE ").Append(FilterPredicate(command));
-        sql.Append(" GROUP BY ").AppendJoin(", ", Enumerable.Range(1, groupBy.Count + 1).Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        sql.Append(" AND ").Append(ConsentPredicate(plan.ConsentColumns));
+        if (groupBy.Count > 0)
+        {
+            sql.Append(" GROUP BY ").AppendJoin(", ", Enumerable.Range(1, groupBy.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        }
         return sql.ToString();
     }
+
+    /// <summary>The rows the owner's filters select but consent refuses (the consent predicate is never null: IS TRUE).</summary>
+    public string RefusedSql(ReadPlan plan, NpgsqlCommand command) =>
+        $"SELECT count(*) FROM {relation.QualifiedName} WHERE {FilterPredicate(command)} AND NOT {ConsentPredicate(plan.ConsentColumns)}";
 }

@@ -49,6 +49,12 @@ internal sealed class PostgresSession : SourceSession
         var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction };
         command.CommandText = _sql.SelectSql(plan, command);
         var reads = plan.Columns.Select(c => _sql.Lookup(c.Name).Read).ToArray();
+        if (command.Parameters.Count == 0)
+        {
+            // COPY takes no parameters, so owner filters (always parameters) keep the data reader.
+            await command.DisposeAsync().ConfigureAwait(false);
+            return await OpenCopyAsync(command.CommandText, plan, reads, cancellationToken).ConfigureAwait(false);
+        }
         try
         {
             var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
@@ -61,31 +67,68 @@ internal sealed class PostgresSession : SourceSession
         }
     }
 
+    private async Task<RowReader> OpenCopyAsync(string select, ReadPlan plan, PostgresReadKind[] reads, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var copy = await _connection.BeginRawBinaryCopyAsync($"COPY ({select}) TO STDOUT (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            return new PostgresCopyReader(copy, reads, plan.Columns.Select(c => c.Name).ToArray(), _relation.QualifiedName);
+        }
+        catch (PostgresException e)
+        {
+            throw new ConnectorException($"reading {_relation.QualifiedName} failed: {e.MessageText}", e);
+        }
+    }
+
     public override async Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction };
-        command.CommandText = _sql.GroupSql(plan, groupBy, command);
         var reads = groupBy.Select(g => PostgresQueryBuilder.ReducedRead(g, _sql.Lookup(g.Column.Name).Read)).ToArray();
         var cells = new Cell[groupBy.Count];
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            await using (var refused = new NpgsqlCommand { Connection = _connection, Transaction = _transaction })
             {
-                for (var i = 0; i < cells.Length; i++)
-                {
-                    cells[i] = PostgresRowReader.ReadCell(reader, i, reads[i]);
-                }
-                var consented = reader.GetBoolean(cells.Length);
-                var rows = reader.GetInt64(cells.Length + 1);
-                visit(cells, consented ? rows : 0, consented ? 0 : rows);
+                refused.CommandText = _sql.RefusedSql(plan, refused);
+                var rows = (long)(await refused.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                visit([], 0, rows);
             }
+            // The client waits for the count anyway, so the server may use its parallel workers for it (the planner
+            // rarely does on its own: it overestimates merging the partial hash tables). Local to this statement.
+            var (setup, tuple) = await SetParallelCostsAsync("0", "0", cancellationToken).ConfigureAwait(false);
+            await using (var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction })
+            {
+                command.CommandText = _sql.GroupSql(plan, groupBy, command);
+                await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    for (var i = 0; i < cells.Length; i++)
+                    {
+                        cells[i] = PostgresRowReader.ReadCell(reader, i, reads[i]);
+                    }
+                    visit(cells, reader.GetInt64(cells.Length), 0);
+                }
+            }
+            // A parallel plan would only slow the stream down: its rows would pass through a tuple queue.
+            await SetParallelCostsAsync(setup, tuple, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e)
         {
             throw new ConnectorException($"counting equivalence classes in {_relation.QualifiedName} failed: {e.MessageText}", e);
         }
         return true;
+    }
+
+    /// <summary>Sets the planner's parallel costs for the rest of the transaction; returns the previous values.</summary>
+    private async Task<(string Setup, string Tuple)> SetParallelCostsAsync(string setup, string tuple, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT current_setting('parallel_setup_cost'), current_setting('parallel_tuple_cost'), set_config('parallel_setup_cost', $1, true), set_config('parallel_tuple_cost', $2, true)",
+            _connection, _transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = setup });
+        command.Parameters.Add(new NpgsqlParameter { Value = tuple });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetString(0), reader.GetString(1));
     }
 
     public override async ValueTask DisposeAsync()
