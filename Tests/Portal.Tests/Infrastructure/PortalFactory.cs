@@ -34,7 +34,10 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
-        builder.UseSetting("DemoSignIn:Enabled", "true");
+        foreach (var (key, value) in TestFederation.DemoSettings("http://localhost"))
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
