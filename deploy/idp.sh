@@ -11,7 +11,7 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-STATE="$REPO/.state/idp"
+STATE="${IDP_STATE:-$REPO/.state/idp}"
 WWW=/usr/share/simplesamlphp/www
 PACKAGES=(simplesamlphp php-cli php-xml php-mbstring)
 INSTITUTIONS=(hospital university)

@@ -8,14 +8,29 @@ set -euo pipefail
 cd "$ROOT"
 
 PORTAL_URL=${PORTAL_URL:-http://localhost:5000}
+PORTAL_URL=${PORTAL_URL%/}
 PG_PORT=${PORTAL_PG_PORT:-5433}
+IDP_PORT=${IDP_PORT:-8081}
 
 ensure_dotnet
-ensure_packages postgresql-15
+ensure_packages postgresql-15 openssl
 python3 --version >/dev/null 2>&1 || ensure_packages python3
 
 "$ROOT/deploy/pg.sh" start demo "$PG_PORT"
-trap '"$ROOT/deploy/pg.sh" stop demo >/dev/null 2>&1 || true' EXIT
+trap '"$ROOT/deploy/idp.sh" stop >/dev/null 2>&1 || true; "$ROOT/deploy/pg.sh" stop demo >/dev/null 2>&1 || true' EXIT
+
+say "demo identity providers (SimpleSAMLphp: a hospital and a university)"
+SP_BASE_URL="$PORTAL_URL" "$ROOT/deploy/idp.sh" start "$IDP_PORT" >"$STATE/idp-start.log" 2>&1 \
+  || { cat "$STATE/idp-start.log" >&2; die "the demo IdP did not start"; }
+
+# The portal's own SAML keys and pseudonym master secret: made once, kept in .state/, never committed.
+sp="$STATE/sp"
+mkdir -p "$sp"; chmod 700 "$sp"
+for use in signing encryption; do
+  [ -f "$sp/$use.key" ] || openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj "/CN=VO Data Portal SAML $use" \
+    -keyout "$sp/$use.key" -out "$sp/$use.crt" 2>/dev/null
+done
+[ -f "$STATE/pseudonym.key" ] || { head -c 32 /dev/urandom | base64 > "$STATE/pseudonym.key"; chmod 600 "$STATE/pseudonym.key"; }
 
 say "demo hospital database (synthetic patients)"
 pg_ensure_database demo hospital
@@ -28,8 +43,14 @@ dotnet build -c Release -nologo -v quiet Portal/Portal.csproj >"$STATE/build.log
 
 export ConnectionStrings__Portal="$("$ROOT/deploy/pg.sh" url demo portal)"
 export ASPNETCORE_ENVIRONMENT=Development
-export DemoSignIn__Enabled=true
 export Demo__HospitalPort="$PG_PORT"
+export Demo__IdpBaseUrl="http://localhost:$IDP_PORT"
+export Saml__BaseUrl="$PORTAL_URL"
+export Saml__SigningCertificate="$sp/signing.crt" Saml__SigningKey="$sp/signing.key"
+export Saml__EncryptionCertificate="$sp/encryption.crt" Saml__EncryptionKey="$sp/encryption.key"
+export Saml__IdentityProviders__0__Metadata="$STATE/idp/metadata/hospital.xml"
+export Saml__IdentityProviders__1__Metadata="$STATE/idp/metadata/university.xml"
+export Keys__PseudonymMasterSecretFile="$STATE/pseudonym.key"
 portal=(dotnet "$ROOT/Portal/bin/Release/net10.0/Portal.dll")
 
 "${portal[@]}" seed-demo
@@ -37,14 +58,14 @@ portal=(dotnet "$ROOT/Portal/bin/Release/net10.0/Portal.dll")
 cat <<INFO
 
   Portal:   $PORTAL_URL
-  Sign in:  open $PORTAL_URL/signin and pick a demo user:
-              Dr. Alice Adler  (hospital, owns the two patient datasets)
-              Carol Chen       (hospital, steward and auditor)
-              Bob Baker        (university researcher, holds a grant)
-              Dave Dietrich    (university, admin of the VO "HIV Cohort Collaboration")
+  Sign in:  open $PORTAL_URL/signin, choose an institution, and log in at its demo IdP (http://localhost:$IDP_PORT):
+              hospital     alice / alice-demo   Alice Owner: owns the two patient datasets
+                           carol / carol-demo   Carol Steward: steward of them, portal auditor
+              university   bob / bob-demo       Bob Researcher: holds a grant, has a pending request
+                           dave / dave-demo     Dave Admin: admin of the VO "HIV Cohort Collaboration"
   Health:   curl -fsS $PORTAL_URL/health/ready
   API:      $PORTAL_URL/openapi/v1.json
-  Stop:     Ctrl-C (PostgreSQL stops with it; data stays in .state/)
+  Stop:     Ctrl-C (the IdP and PostgreSQL stop with it; data stays in .state/)
 
 INFO
 "${portal[@]}" --urls "$PORTAL_URL"

@@ -23,6 +23,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(opt
     public DbSet<AccessRequest> AccessRequests => Set<AccessRequest>();
     public DbSet<Grant> Grants => Set<Grant>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Features.SignIn.Saml.SamlReplayEntry> SamlReplay => Set<Features.SignIn.Saml.SamlReplayEntry>();
+    public DbSet<Features.SignIn.Saml.PendingSignIn> PendingSignIns => Set<Features.SignIn.Saml.PendingSignIn>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

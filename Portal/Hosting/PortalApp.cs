@@ -6,7 +6,7 @@ using Portal.Features.Audit;
 using Portal.Features.Demo;
 using Portal.Features.Me;
 using Portal.Features.SignIn;
-using Portal.Features.SignIn.Demo;
+using Portal.Features.SignIn.Saml;
 
 namespace Portal.Hosting;
 
@@ -17,7 +17,7 @@ public static class PortalApp
     {
         ArgumentNullException.ThrowIfNull(builder);
         var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
-        DemoSignInGuard.Validate(builder.Configuration, builder.Environment);
+        var saml = SamlSettings.Read(builder.Configuration);
 
         var services = builder.Services;
         services.AddDbContextFactory<PortalDb>(o => PortalDbSetup.Configure(o, connectionString));
@@ -31,6 +31,7 @@ public static class PortalApp
         services.AddHostedService(sp => sp.GetRequiredService<PolicySync>());
 
         services.AddPortalAuthentication(builder.Environment);
+        services.AddSaml(saml);
         services.AddPortalProblemDetails();
         services.AddPortalHealthChecks();
         services.AddOpenApi();
@@ -64,9 +65,9 @@ public static class PortalApp
         api.MapExplainApi();
 
         app.MapSignOut();
-        if (DemoSignInGuard.IsEnabled(app.Configuration))
+        if (app.Services.GetRequiredService<SamlSettings>().Enabled)
         {
-            app.MapDemoSignIn();
+            app.MapSamlEndpoints();
         }
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -65,6 +65,7 @@ public static class PortalCommandLine
                     {
                         await MigrateAsync(app, cts.Token);
                     }
+                    await app.Services.GetRequiredService<Features.SignIn.Saml.SamlIdentityProviders>().LoadAsync(cts.Token);
                     await app.RunAsync();
                     return 0;
             }

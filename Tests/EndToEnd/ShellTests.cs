@@ -13,8 +13,14 @@ public sealed partial class ShellTests(PortalProcess portal, Browser browser) : 
         return await context.NewPageAsync();
     }
 
-    private static async Task SignInAsAsync(IPage page, string name) =>
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {name}" }).ClickAsync();
+    /// <summary>From the portal's sign-in page through the institution's SimpleSAMLphp login form and back.</summary>
+    private static async Task SignInAsAsync(IPage page, string institution, string login)
+    {
+        await page.Locator($"a[href*='idp%2F{institution}']").ClickAsync();
+        await page.Locator("input[name=username]").FillAsync(login);
+        await page.Locator("input[name=password]").FillAsync($"{login}-demo");
+        await page.Locator("button[type=submit], input[type=submit]").First.ClickAsync();
+    }
 
     [Fact]
     public async Task An_owner_who_opens_a_protected_page_signs_in_and_lands_on_it()
@@ -23,10 +29,10 @@ public sealed partial class ShellTests(PortalProcess portal, Browser browser) : 
         await page.GotoAsync("/owner");
         await Assertions.Expect(page).ToHaveURLAsync(SignInUrl());
 
-        await SignInAsAsync(page, "Dr. Alice Adler");
+        await SignInAsAsync(page, "hospital", "alice");
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/owner$"));
-        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Dr. Alice Adler");
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Alice Owner");
         var table = page.GetByTestId("owner-datasets");
         await Assertions.Expect(table).ToContainTextAsync("HIV clinic patients");
         await Assertions.Expect(table).ToContainTextAsync("DS:HIV, NCU, IRB");
@@ -38,8 +44,8 @@ public sealed partial class ShellTests(PortalProcess portal, Browser browser) : 
     {
         var page = await NewPageAsync();
         await page.GotoAsync("/signin");
-        await SignInAsAsync(page, "Bob Baker");
-        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Bob Baker");
+        await SignInAsAsync(page, "university", "bob");
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Bob Researcher");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Catalogue & my access" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("my-grants")).ToContainTextAsync("HIV clinic patients");
@@ -57,10 +63,10 @@ public sealed partial class ShellTests(PortalProcess portal, Browser browser) : 
     {
         var page = await NewPageAsync();
         await page.GotoAsync("/audit");
-        await SignInAsAsync(page, "Carol Chen");
+        await SignInAsAsync(page, "hospital", "carol");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/audit$"));
         await Assertions.Expect(page.GetByTestId("audit-events")).ToContainTextAsync("signin.succeeded");
-        await Assertions.Expect(page.GetByTestId("audit-events")).ToContainTextAsync("Carol Chen");
+        await Assertions.Expect(page.GetByTestId("audit-events")).ToContainTextAsync("Carol Steward");
     }
 
     [Fact]
@@ -68,8 +74,8 @@ public sealed partial class ShellTests(PortalProcess portal, Browser browser) : 
     {
         var page = await NewPageAsync();
         await page.GotoAsync("/signin");
-        await SignInAsAsync(page, "Dave Dietrich");
-        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Dave Dietrich");
+        await SignInAsAsync(page, "university", "dave");
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Dave Admin");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
@@ -83,11 +89,44 @@ public sealed partial class ShellTests(PortalProcess portal, Browser browser) : 
     {
         var page = await NewPageAsync();
         await page.GotoAsync("/signin");
-        await SignInAsAsync(page, "Bob Baker");
-        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Bob Baker");
+        await SignInAsAsync(page, "university", "bob");
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Bob Researcher");
         var response = await page.GotoAsync("/no/such/page");
         Assert.Equal(404, response?.Status);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+    }
+
+    [Theory]
+    [InlineData("hospital", "alice", "Alice Owner", "hospital.example.org", "staff@hospital.example.org")]
+    [InlineData("university", "bob", "Bob Researcher", "university.example.edu", "faculty@university.example.edu")]
+    public async Task Each_institution_signs_its_people_in_with_their_mapped_attributes(
+        string institution, string login, string name, string scope, string affiliation)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/signin");
+        await SignInAsAsync(page, institution, login);
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync(name);
+
+        var me = await page.Context.APIRequest.GetAsync("/api/me");
+        Assert.Equal(200, me.Status);
+        var body = await me.JsonAsync();
+        Assert.EndsWith($"/idp/{institution}", body?.GetProperty("issuer").GetString(), StringComparison.Ordinal);
+        Assert.Equal(scope, body?.GetProperty("homeOrganization").GetString());
+        Assert.EndsWith($"@{scope}", body?.GetProperty("subject").GetString(), StringComparison.Ordinal);
+        Assert.Contains(affiliation, body!.Value.GetProperty("affiliations").EnumerateArray().Select(a => a.GetString()));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_at_the_idp_leaves_the_person_signed_out()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/signin");
+        await page.Locator("a[href*='idp%2Fhospital']").ClickAsync();
+        await page.Locator("input[name=username]").FillAsync("alice");
+        await page.Locator("input[name=password]").FillAsync("wrong");
+        await page.Locator("button[type=submit], input[type=submit]").First.ClickAsync();
+        var me = await page.Context.APIRequest.GetAsync(portal.BaseUrl + "api/me");
+        Assert.Equal(401, me.Status);
     }
 
     [GeneratedRegex("/signin\\?ReturnUrl=")]

@@ -557,6 +557,78 @@ namespace Portal.Data.Migrations
                     b.ToTable("institutions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Features.SignIn.Saml.PendingSignIn", b =>
+                {
+                    b.Property<string>("RelayState")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("relay_state");
+
+                    b.Property<byte[]>("BrowserBinding")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("browser_binding");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IdpEntityId")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("idp_entity_id");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("ReturnPath")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("return_path");
+
+                    b.HasKey("RelayState")
+                        .HasName("pk_saml_pending_sign_ins");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_saml_pending_sign_ins_expires_at");
+
+                    b.ToTable("saml_pending_sign_ins", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.SignIn.Saml.SamlReplayEntry", b =>
+                {
+                    b.Property<string>("Issuer")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("issuer");
+
+                    b.Property<string>("AssertionId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("assertion_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("Issuer", "AssertionId")
+                        .HasName("pk_saml_replay");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_saml_replay_expires_at");
+
+                    b.ToTable("saml_replay", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Users.User", b =>
                 {
                     b.Property<Guid>("Id")

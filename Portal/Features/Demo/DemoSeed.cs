@@ -16,8 +16,16 @@ namespace Portal.Features.Demo;
 /// </summary>
 public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, IConfiguration configuration)
 {
-    public const string HospitalIdp = "http://localhost:8081/idp/hospital";
-    public const string UniversityIdp = "http://localhost:8081/idp/university";
+    /// <summary>Where deploy/idp.sh serves the demo IdPs unless Demo:IdpBaseUrl says otherwise.</summary>
+    public const string DefaultIdpBaseUrl = "http://localhost:8081";
+    public const string HospitalIdp = DefaultIdpBaseUrl + "/idp/hospital";
+    public const string UniversityIdp = DefaultIdpBaseUrl + "/idp/university";
+    public const string HospitalScope = "hospital.example.org";
+    public const string UniversityScope = "university.example.edu";
+
+    /// <summary>The demo IdP's subject-id for a login: a SHA-256 of login@scope, scoped (see deploy/idp/authsources.php).</summary>
+    public static string SubjectId(string login, string scope) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{login}@{scope}"))) + "@" + scope;
 
     public static readonly Guid Hospital = new("0b7f2c1e-0000-4000-8000-000000000001");
     public static readonly Guid University = new("0b7f2c1e-0000-4000-8000-000000000002");
@@ -40,17 +48,20 @@ public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, ICo
             return false;
         }
         var now = time.GetUtcNow();
+        var idpBase = (configuration["Demo:IdpBaseUrl"] ?? DefaultIdpBaseUrl).TrimEnd('/');
+        var hospitalIdp = idpBase + "/idp/hospital";
+        var universityIdp = idpBase + "/idp/university";
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         db.Institutions.AddRange(
-            new Institution { Id = Hospital, Name = "St. Example University Hospital", IdpEntityId = HospitalIdp, Scopes = ["hospital.example.org"], Country = "NL", CreatedAt = now },
-            new Institution { Id = University, Name = "Example University", IdpEntityId = UniversityIdp, Scopes = ["university.example.edu"], Country = "DE", CreatedAt = now });
+            new Institution { Id = Hospital, Name = "Example University Hospital", IdpEntityId = hospitalIdp, Scopes = [HospitalScope], Country = "NL", CreatedAt = now },
+            new Institution { Id = University, Name = "Example University", IdpEntityId = universityIdp, Scopes = [UniversityScope], Country = "DE", CreatedAt = now });
 
         db.Users.AddRange(
-            Person(Alice, HospitalIdp, "alice", "hospital.example.org", "Dr. Alice Adler", Hospital, ["staff", "member"], now),
-            Person(Carol, HospitalIdp, "carol", "hospital.example.org", "Carol Chen", Hospital, ["staff", "member"], now, PlatformRoles.Auditor),
-            Person(Bob, UniversityIdp, "bob", "university.example.edu", "Bob Baker", University, ["faculty", "member"], now),
-            Person(Dave, UniversityIdp, "dave", "university.example.edu", "Dave Dietrich", University, ["staff", "member"], now));
+            Person(Alice, hospitalIdp, "alice", HospitalScope, "Alice Owner", Hospital, ["staff", "member"], now),
+            Person(Carol, hospitalIdp, "carol", HospitalScope, "Carol Steward", Hospital, ["staff", "member"], now, PlatformRoles.Auditor),
+            Person(Bob, universityIdp, "bob", UniversityScope, "Bob Researcher", University, ["faculty", "member"], now),
+            Person(Dave, universityIdp, "dave", UniversityScope, "Dave Admin", University, ["staff", "member"], now));
         await db.SaveChangesAsync(ct);
 
         db.VirtualOrganizations.Add(new VirtualOrganization
@@ -128,7 +139,7 @@ public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, ICo
         {
             Id = id,
             Issuer = idp,
-            Subject = $"{login}@{scope}",
+            Subject = SubjectId(login, scope),
             DisplayName = name,
             Email = $"{login}@{scope}",
             HomeOrganization = scope,

@@ -15,6 +15,7 @@ public static class PortalAuthentication
 {
     public const string AuthTimeClaim = "auth_time";
     public const string IssuerClaim = "idp";
+    public const string NotAfterClaim = "session_not_after";
     public const string AuditorPolicy = "auditor";
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(1);
     public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromHours(8);
@@ -66,8 +67,10 @@ public static class PortalAuthentication
     {
         var authTime = ctx.Principal?.FindFirstValue(AuthTimeClaim);
         var now = ctx.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var notAfter = ctx.Principal?.FindFirstValue(NotAfterClaim);
         if (authTime is null || !long.TryParse(authTime, out var seconds) ||
-            now - DateTimeOffset.FromUnixTimeSeconds(seconds) > AbsoluteLifetime)
+            now - DateTimeOffset.FromUnixTimeSeconds(seconds) > AbsoluteLifetime ||
+            (notAfter is not null && (!long.TryParse(notAfter, out var end) || now >= DateTimeOffset.FromUnixTimeSeconds(end))))
         {
             ctx.RejectPrincipal();
             await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -11,7 +11,10 @@ namespace Portal.Features.SignIn;
 /// <summary>Turns an authenticated user row into a portal session, and records it.</summary>
 public sealed class SessionIssuer(PortalDb db, AuditLog audit, TimeProvider time)
 {
-    public async Task SignInAsync(HttpContext http, User user, string method, CancellationToken ct)
+    /// <param name="notAfter">The IdP's SessionNotOnOrAfter: the session never outlives what the IdP allowed.</param>
+    /// <param name="details">What the audit event records beside the method (IdP, identifier used, dropped values).</param>
+    public async Task SignInAsync(HttpContext http, User user, string method, CancellationToken ct,
+        DateTimeOffset? notAfter = null, object? details = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(user);
@@ -19,7 +22,7 @@ public sealed class SessionIssuer(PortalDb db, AuditLog audit, TimeProvider time
         user.LastSignInAt = now;
         audit.Add(db, "signin.succeeded", AuditOutcome.Success,
             new AuditActor(user.Id, user.DisplayName, http.Connection.RemoteIpAddress?.ToString()),
-            details: new { method, issuer = user.Issuer });
+            details: new { method, issuer = user.Issuer, more = details });
         await db.SaveChangesAsync(ct);
 
         var claims = new List<Claim>
@@ -30,6 +33,10 @@ public sealed class SessionIssuer(PortalDb db, AuditLog audit, TimeProvider time
             new(PortalAuthentication.AuthTimeClaim, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
             new("amr", method),
         };
+        if (notAfter is { } end)
+        {
+            claims.Add(new Claim(PortalAuthentication.NotAfterClaim, end.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        }
         foreach (var role in Enum.GetValues<PlatformRoles>().Where(r => r != PlatformRoles.None && user.PlatformRoles.HasFlag(r)))
         {
             claims.Add(new Claim(ClaimTypes.Role, role.ToString()));

@@ -35,7 +35,8 @@ public sealed class MigrationTests
         }
         Assert.Equal(
             ["__ef_migrations_history", "access_requests", "audit_events", "dataset_shares", "dataset_stewards", "datasets",
-             "grants", "institutions", "invitations", "memberships", "users", "virtual_organizations"],
+             "grants", "institutions", "invitations", "memberships", "saml_pending_sign_ins", "saml_replay", "users",
+             "virtual_organizations"],
             tables);
     }
 

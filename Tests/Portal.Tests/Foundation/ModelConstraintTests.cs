@@ -67,7 +67,7 @@ public sealed class ModelConstraintTests(DemoPortalFactory portal) : IClassFixtu
     public async Task The_federated_key_is_unique()
     {
         await using var db = portal.CreateDb();
-        db.Users.Add(new User { Id = Guid.NewGuid(), Issuer = DemoSeed.UniversityIdp, Subject = "bob@university.example.edu", DisplayName = "Impostor", CreatedAt = Now });
+        db.Users.Add(new User { Id = Guid.NewGuid(), Issuer = DemoSeed.UniversityIdp, Subject = DemoSeed.SubjectId("bob", DemoSeed.UniversityScope), DisplayName = "Impostor", CreatedAt = Now });
         var e = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
         Assert.Equal(PostgresErrorCodes.UniqueViolation, Assert.IsType<PostgresException>(e.InnerException).SqlState);
     }

@@ -45,32 +45,30 @@ public sealed class SignInTests(DemoPortalFactory portal) : IClassFixture<DemoPo
     }
 
     [Fact]
-    public async Task The_sign_in_page_lists_the_demo_users_in_development()
+    public async Task The_sign_in_page_lists_the_trusted_institutions_and_keeps_the_return_path()
     {
         using var client = portal.CreateBrowserClient();
-        var page = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
-        foreach (var name in new[] { "Dr. Alice Adler", "Bob Baker", "Carol Chen", "Dave Dietrich" })
-        {
-            Assert.Contains(name, page, StringComparison.Ordinal);
-        }
+        var page = await client.GetStringAsync(new Uri("/signin?ReturnUrl=%2Fowner", UriKind.Relative));
+        Assert.Contains($"/saml/login?idp={Uri.EscapeDataString(DemoSeed.HospitalIdp)}&amp;returnUrl=%2Fowner", page, StringComparison.Ordinal);
+        Assert.Contains($"/saml/login?idp={Uri.EscapeDataString(DemoSeed.UniversityIdp)}&amp;returnUrl=%2Fowner", page, StringComparison.Ordinal);
     }
-
     [Fact]
-    public async Task Demo_sign_in_creates_a_session_that_api_me_describes_and_audits_it()
+    public async Task Signing_in_through_saml_creates_a_session_that_api_me_describes_and_audits_it()
     {
         using var client = portal.CreateBrowserClient();
         await DemoSession.SignInAsync(client, DemoSeed.Bob);
 
         var me = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/me", UriKind.Relative));
-        Assert.Equal("Bob Baker", me.GetProperty("displayName").GetString());
+        Assert.Equal("Bob Researcher", me.GetProperty("displayName").GetString());
         Assert.Equal(DemoSeed.UniversityIdp, me.GetProperty("issuer").GetString());
-        Assert.Equal("bob@university.example.edu", me.GetProperty("subject").GetString());
+        Assert.Equal(DemoSeed.SubjectId("bob", DemoSeed.UniversityScope), me.GetProperty("subject").GetString());
         Assert.Equal("Example University", me.GetProperty("institution").GetString());
+        Assert.Equal(["faculty@university.example.edu", "member@university.example.edu"],
+            me.GetProperty("affiliations").EnumerateArray().Select(a => a.GetString()!).ToArray());
 
         await using var db = portal.CreateDb();
         Assert.True(await db.AuditEvents.AnyAsync(e => e.Type == "signin.succeeded" && e.ActorUserId == DemoSeed.Bob));
     }
-
     [Fact]
     public async Task A_signed_in_user_reaches_protected_pages()
     {
@@ -96,32 +94,6 @@ public sealed class SignInTests(DemoPortalFactory portal) : IClassFixture<DemoPo
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
     }
 
-    [Fact]
-    public async Task Demo_sign_in_refuses_a_user_who_is_not_a_demo_user()
-    {
-        using var client = portal.CreateBrowserClient();
-        var page = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = DemoSession.AntiforgeryToken(page),
-            ["userId"] = Guid.NewGuid().ToString(),
-        });
-        using var response = await client.PostAsync(new Uri("/signin/demo", UriKind.Relative), form);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.DoesNotContain(response.Headers, h => h.Key == "Set-Cookie" && h.Value.Any(v => v.StartsWith("portal_session", StringComparison.Ordinal)));
-    }
-
-    [Fact]
-    public async Task Demo_sign_in_without_the_antiforgery_token_is_refused()
-    {
-        using var client = portal.CreateBrowserClient();
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["userId"] = DemoSeed.Bob.ToString() });
-        using var response = await client.PostAsync(new Uri("/signin/demo", UriKind.Relative), form);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var me = await client.GetAsync(new Uri("/api/me", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
-    }
-
     [Theory]
     [InlineData("https://evil.example/", "/")]
     [InlineData("//evil.example/", "/")]
@@ -130,14 +102,7 @@ public sealed class SignInTests(DemoPortalFactory portal) : IClassFixture<DemoPo
     public async Task After_sign_in_the_user_returns_to_a_local_page_only(string returnUrl, string expected)
     {
         using var client = portal.CreateBrowserClient();
-        var page = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = DemoSession.AntiforgeryToken(page),
-            ["userId"] = DemoSeed.Dave.ToString(),
-            ["returnUrl"] = returnUrl,
-        });
-        using var response = await client.PostAsync(new Uri("/signin/demo", UriKind.Relative), form);
+        using var response = await DemoSession.PostResponseAsync(client, DemoSeed.Dave, returnUrl, _ => { });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(expected, response.Headers.Location?.OriginalString);
     }

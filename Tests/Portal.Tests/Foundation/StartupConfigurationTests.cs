@@ -32,20 +32,32 @@ public sealed class StartupConfigurationTests
         Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Demo_sign_in_outside_development_refuses_to_start()
+    public static TheoryData<string, string, string> BadSaml => new()
+    {
+        { "Saml__IdentityProviders__0__Metadata", "/nonexistent/idp.xml", "IdP metadata /nonexistent/idp.xml cannot be read" },
+        { "Saml__BaseUrl", "not a url", "Saml:BaseUrl must be the portal's public URL" },
+        { "Saml__SigningKey", "/nonexistent/key.pem", "Saml:SigningCertificate and Saml:SigningKey go together" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSaml))]
+    public async Task Bad_saml_configuration_ends_with_one_clear_line(string key, string value, string expected)
     {
         await using var database = TestDatabase.Create("cfg");
-        var run = await RunPortalAsync(new()
+        var env = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Portal"] = database.ConnectionString,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DemoSignIn__Enabled"] = "true",
-        });
+            ["Saml__BaseUrl"] = "https://portal.example.org",
+            ["Saml__IdentityProviders__0__Metadata"] = Path.Combine(RepoPaths.Root, "README.md"),
+        };
+        env[key] = value;
+        var run = await RunPortalAsync(env);
 
         Assert.Equal(1, run.ExitCode);
         var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("DemoSignIn:Enabled is true in the 'Production' environment", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,7 +24,14 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected PortalFactory(string connectionString) => ConnectionString = connectionString;
 
     public string ConnectionString { get; }
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 9, 0, 0, TimeSpan.Zero));
+    private FakeTimeProvider? _clock;
+
+    public FakeTimeProvider Clock => _clock ??= new FakeTimeProvider(StartTime);
+
+    protected virtual DateTimeOffset StartTime => new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The SAML federation this portal trusts (default: the demo hospital and university).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Federation => TestFederation.DemoSettings("http://localhost");
 
     protected virtual string EnvironmentName => "Development";
     protected virtual bool Migrate => true;
@@ -34,7 +41,10 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
-        builder.UseSetting("DemoSignIn:Enabled", "true");
+        foreach (var (key, value) in Federation)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

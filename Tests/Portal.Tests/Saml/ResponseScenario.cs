@@ -26,6 +26,14 @@ public sealed class ResponseScenario
 
     public FakeTimeProvider Clock { get; } = new(Now);
 
+    /// <summary>When the IdP issued the response; the portal tests set it to the portal's clock.</summary>
+    public DateTimeOffset Instant { get; set; } = Now;
+
+    /// <summary>Fresh per sign-in in portal tests: the replay cache remembers every assertion ID.</summary>
+    public string ResponseIdValue { get; set; } = ResponseId;
+
+    public string AssertionIdValue { get; set; } = AssertionId;
+
     // What the IdP writes ------------------------------------------------------------------------------------------
 
     public string? InResponseTo { get; set; } = RequestId;
@@ -194,10 +202,10 @@ public sealed class ResponseScenario
             + string.Concat(a.Values.Select(v => $"<saml:AttributeValue xsi:type=\"xs:string\">{v}</saml:AttributeValue>"))
             + "</saml:Attribute>"));
         return $"""
-            <samlp:Response xmlns:samlp="{SamlNames.Protocol}" xmlns:saml="{SamlNames.Assertion}" ID="{ResponseId}" Version="2.0" IssueInstant="{Time(Now.AddSeconds(-2))}"{Attr("Destination", Destination)}{Attr("InResponseTo", InResponseTo)}>
+            <samlp:Response xmlns:samlp="{SamlNames.Protocol}" xmlns:saml="{SamlNames.Assertion}" ID="{ResponseIdValue}" Version="2.0" IssueInstant="{Time(Instant.AddSeconds(-2))}"{Attr("Destination", Destination)}{Attr("InResponseTo", InResponseTo)}>
               <saml:Issuer>{ResponseIssuer}</saml:Issuer>
               <samlp:Status><samlp:StatusCode Value="{StatusCode}"/></samlp:Status>
-              <saml:Assertion xmlns:saml="{SamlNames.Assertion}" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="{AssertionId}" Version="2.0" IssueInstant="{Time(Now.AddSeconds(-2))}">
+              <saml:Assertion xmlns:saml="{SamlNames.Assertion}" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ID="{AssertionIdValue}" Version="2.0" IssueInstant="{Time(Instant.AddSeconds(-2))}">
                 <saml:Issuer>{AssertionIssuer}</saml:Issuer>
                 <saml:Subject>
                   <saml:NameID Format="{NameIdFormat}" NameQualifier="{IdpEntityId}" SPNameQualifier="{SpEntityId}">{NameId}</saml:NameID>
@@ -208,7 +216,7 @@ public sealed class ResponseScenario
                 <saml:Conditions NotBefore="{Time(NotBefore)}" NotOnOrAfter="{Time(NotOnOrAfter)}">
                   <saml:AudienceRestriction><saml:Audience>{Audience}</saml:Audience></saml:AudienceRestriction>
                 </saml:Conditions>
-                <saml:AuthnStatement AuthnInstant="{Time(Now.AddSeconds(-5))}" SessionNotOnOrAfter="{Time(Now.AddHours(8))}" SessionIndex="_s1e2s3s4i5o6n7">
+                <saml:AuthnStatement AuthnInstant="{Time(Instant.AddSeconds(-5))}" SessionNotOnOrAfter="{Time(Instant.AddHours(8))}" SessionIndex="_s1e2s3s4i5o6n7">
                   <saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext>
                 </saml:AuthnStatement>
                 <saml:AttributeStatement>{attributes}</saml:AttributeStatement>

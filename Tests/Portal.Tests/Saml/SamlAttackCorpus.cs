@@ -48,7 +48,7 @@ public static class SamlAttackCorpus
         new("XPath transform", s => s.Tamper.Add(d => SetAlgorithm(d, "Transform", "http://www.w3.org/TR/1999/REC-xpath-19991116")), SamlReasons.SignatureTransform),
         new("inclusive C14N", s => s.Tamper.Add(d => SetAlgorithm(d, "CanonicalizationMethod", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315")), SamlReasons.SignatureTransform),
         new("two References", s => s.Tamper.Add(DuplicateReference), SamlReasons.SignatureReference),
-        new("Reference to another element", s => s.Tamper.Add(d => ((XmlElement)d.GetElementsByTagName("Reference", SamlNames.DSig)[0]!).SetAttribute("URI", "#" + ResponseScenario.ResponseId)), SamlReasons.SignatureWrapping),
+        new("Reference to another element", s => s.Tamper.Add(d => ((XmlElement)d.GetElementsByTagName("Reference", SamlNames.DSig)[0]!).SetAttribute("URI", "#" + s.ResponseIdValue)), SamlReasons.SignatureWrapping),
 
         // Parsing.
         new("comment in NameID", s => { s.NameIdFormat = SamlNames.PersistentNameId; s.Tamper.Add(d => InsertComment(ResponseScenario.Find(d, "NameID"), 5)); }, SamlReasons.TextComment),
@@ -59,8 +59,8 @@ public static class SamlAttackCorpus
         new("malformed XML", s => s.TamperText.Add(_ => "<samlp:Response"), SamlReasons.Malformed),
 
         // IDs and structure.
-        new("duplicate ID", s => s.Tamper.Add(d => AddExtensionWithId(d, ResponseScenario.AssertionId)), SamlReasons.IdDuplicate),
-        new("duplicate ID differing only in case", s => s.BeforeSigning.Add(d => AddExtensionWithId(d, ResponseScenario.AssertionId.ToUpperInvariant())), SamlReasons.IdDuplicate),
+        new("duplicate ID", s => s.Tamper.Add(d => AddExtensionWithId(d, s.AssertionIdValue)), SamlReasons.IdDuplicate),
+        new("duplicate ID differing only in case", s => s.BeforeSigning.Add(d => AddExtensionWithId(d, s.AssertionIdValue.ToUpperInvariant())), SamlReasons.IdDuplicate),
         new("ID attribute spelt Id", s => s.Tamper.Add(RenameAssertionIdAttribute), SamlReasons.SignatureWrapping),
         new("Response ID is not an NCName", s => s.BeforeSigning.Add(d => d.DocumentElement!.SetAttribute("ID", "1-starts-with-a-digit")), SamlReasons.IdInvalid),
         new("two assertions", s => s.Tamper.Add(AddSecondAssertion), SamlReasons.AssertionCount),

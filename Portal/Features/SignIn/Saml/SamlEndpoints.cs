@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Mvc;
+using Portal.Data;
+using Portal.Features.Audit;
+
+namespace Portal.Features.SignIn.Saml;
+
+/// <summary>/saml/metadata, /saml/login (HTTP-Redirect AuthnRequest) and /saml/acs (HTTP-POST response).</summary>
+internal static class SamlEndpoints
+{
+    public static void MapSamlEndpoints(this IEndpointRouteBuilder app)
+    {
+        var saml = app.MapGroup("/saml").AllowAnonymous();
+        saml.MapGet("/metadata", (SamlServiceProviderOptions sp) =>
+            Results.Text(SpMetadataWriter.Write(sp, "VO Data Portal"), "application/samlmetadata+xml"));
+        saml.MapGet("/login", LoginAsync);
+        // The IdP's auto-submitted form cannot carry our antiforgery token; the pending request and its browser
+        // binding play that part.
+        saml.MapPost("/acs", AcsAsync).DisableAntiforgery();
+    }
+
+    private static async Task<IResult> LoginAsync(
+        string? idp, string? returnUrl, HttpContext http, SamlIdentityProviders idps, AuthnRequestBuilder requests,
+        PendingSignInStore pending, CancellationToken ct)
+    {
+        var provider = idp is null ? null : idps.Find(idp);
+        if (provider?.RedirectSsoUrl is null)
+        {
+            return Results.Redirect("/signin/failed?reason=" + Uri.EscapeDataString(SamlReasons.IdpUnknown));
+        }
+        var redirect = requests.Build(provider, ReturnPath.SanitizeOrHome(returnUrl));
+        var nonce = PendingSignInStore.NewNonce();
+        await pending.SaveAsync(redirect.Pending, nonce, ct);
+        http.Response.Cookies.Append(PendingSignInStore.BindingCookie, nonce, new CookieOptions
+        {
+            HttpOnly = true,
+            Path = "/saml",
+            MaxAge = TimeSpan.FromMinutes(15),
+            // Behind TLS the IdP's POST is cross-site, and only SameSite=None travels with it; plain-HTTP demos on
+            // localhost are same-site, where Lax does.
+            Secure = http.Request.IsHttps,
+            SameSite = http.Request.IsHttps ? SameSiteMode.None : SameSiteMode.Lax,
+            IsEssential = true,
+        });
+        return Results.Redirect(redirect.Url);
+    }
+
+    private static async Task<IResult> AcsAsync(
+        [FromForm(Name = "SAMLResponse")] string? samlResponse, [FromForm(Name = "RelayState")] string? relayState,
+        HttpContext http, SamlResponseValidator validator, PendingSignInStore pendingStore, SamlIdentityProviders idps,
+        PortalDb db, AuditLog audit, SessionIssuer sessions, TimeProvider time, CancellationToken ct)
+    {
+        var nonce = http.Request.Cookies[PendingSignInStore.BindingCookie];
+        http.Response.Cookies.Delete(PendingSignInStore.BindingCookie, new CookieOptions { Path = "/saml" });
+        var pending = await pendingStore.TakeAsync(relayState, nonce, ct);
+        var result = await validator.ValidateAsync(samlResponse, relayState, pending, ct);
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+
+        if (result.Failure is { } failure)
+        {
+            audit.Add(db, "signin.failed", AuditOutcome.Failure, new AuditActor(null, null, ip), reason: failure.Code,
+                details: new { method = "saml", idp = result.IdpEntityId, responseId = result.ResponseId, detail = failure.Detail });
+            await db.SaveChangesAsync(ct);
+            return Results.Redirect("/signin/failed?reason=" + Uri.EscapeDataString(failure.Code));
+        }
+
+        var identity = result.Identity!;
+        var user = await FederatedUsers.UpsertAsync(db, identity, idps.Find(identity.IdpEntityId)!, time.GetUtcNow(), ct);
+        if (user.Suspended)
+        {
+            audit.Add(db, "signin.failed", AuditOutcome.Denied, new AuditActor(user.Id, user.DisplayName, ip), reason: "account.suspended",
+                details: new { method = "saml", idp = identity.IdpEntityId });
+            await db.SaveChangesAsync(ct);
+            return Results.Redirect("/signin/failed?reason=account.suspended");
+        }
+        await sessions.SignInAsync(http, user, "saml", ct, identity.SessionNotOnOrAfter,
+            new { idp = identity.IdpEntityId, identifier = identity.UserIdSource, encrypted = result.WasEncrypted, dropped = identity.DroppedValues });
+        return Results.Redirect(result.ReturnPath);
+    }
+}

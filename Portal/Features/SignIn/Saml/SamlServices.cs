@@ -1,0 +1,24 @@
+namespace Portal.Features.SignIn.Saml;
+
+internal static class SamlServices
+{
+    public static IServiceCollection AddSaml(this IServiceCollection services, SamlSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddHttpClient();
+        // Always present (empty when SAML is off) so the sign-in page can list what there is.
+        services.AddSingleton<SamlIdentityProviders>();
+        services.AddHostedService(sp => sp.GetRequiredService<SamlIdentityProviders>());
+        if (settings.ServiceProvider is not { } sp)
+        {
+            return services;
+        }
+        services.AddSingleton(sp);
+        services.AddSingleton<ISamlReplayCache, PostgresSamlReplayCache>();
+        services.AddSingleton<PendingSignInStore>();
+        services.AddSingleton<AuthnRequestBuilder>();
+        services.AddSingleton(s => new SamlResponseValidator(
+            sp, s.GetRequiredService<SamlIdentityProviders>(), s.GetRequiredService<ISamlReplayCache>(), s.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}
