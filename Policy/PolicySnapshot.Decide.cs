@@ -22,7 +22,7 @@ public sealed partial class PolicySnapshot
         {
             reasons = reasons.With(ReasonCode.SubjectUnknown);
         }
-        else if (user.Subject.Suspended)
+        else if (user.Suspended)
         {
             reasons = reasons.With(ReasonCode.SubjectSuspended);
         }
@@ -38,7 +38,8 @@ public sealed partial class PolicySnapshot
             return Decision.Deny(reasons.With(ReasonCode.ActionUnsupported));
         }
         var node = DatasetAt(resourceId);
-        if (node.Facts is not { } dataset)
+        ref readonly var dataset = ref node.Facts;
+        if (dataset.Dataset is null)
         {
             return Decision.Deny(reasons.With(ReasonCode.DatasetUnknown));
         }
@@ -87,7 +88,7 @@ public sealed partial class PolicySnapshot
         }
     }
 
-    private ReasonSet CheckPurpose(DatasetFacts dataset, in DeclaredPurpose purpose, ref PurposeProbe probe)
+    private ReasonSet CheckPurpose(in DatasetFacts dataset, in DeclaredPurpose purpose, ref PurposeProbe probe)
     {
         if (!purpose.IsDeclared)
         {
@@ -98,7 +99,7 @@ public sealed partial class PolicySnapshot
         return purpose.Code == PurposeCode.DS && purpose.Disease is null ? reasons.With(ReasonCode.PurposeDiseaseMissing) : reasons;
     }
 
-    private bool MatchesDisease(DatasetFacts dataset, ref PurposeProbe probe)
+    private bool MatchesDisease(in DatasetFacts dataset, ref PurposeProbe probe)
     {
         foreach (ref readonly var allowed in dataset.Diseases.AsSpan())
         {
@@ -110,7 +111,7 @@ public sealed partial class PolicySnapshot
         return false;
     }
 
-    private static ReasonSet CheckVisible(in UserRow user, DatasetFacts dataset, long now)
+    private static ReasonSet CheckVisible(in UserRow user, in DatasetFacts dataset, long now)
     {
         var expired = false;
         foreach (ref readonly var m in user.Memberships)
@@ -128,7 +129,7 @@ public sealed partial class PolicySnapshot
         return expired ? reasons.With(ReasonCode.MembershipExpired) : reasons;
     }
 
-    private static ReasonSet CheckAuditor(in UserRow user, DatasetFacts dataset, long now)
+    private static ReasonSet CheckAuditor(in UserRow user, in DatasetFacts dataset, long now)
     {
         var expired = false;
         foreach (ref readonly var m in user.Memberships)

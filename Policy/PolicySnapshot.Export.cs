@@ -10,7 +10,7 @@ public sealed partial class PolicySnapshot
 {
     private Decision DecideExport(in AccessRequest request, int userId, in UserRow user, DatasetNode node, ReasonSet reasons)
     {
-        var dataset = node.Facts!;
+        ref readonly var dataset = ref node.Facts;
         if (dataset.Withdrawn)
         {
             reasons = reasons.With(ReasonCode.DatasetWithdrawn);

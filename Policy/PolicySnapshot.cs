@@ -15,17 +15,17 @@ public sealed partial class PolicySnapshot
 {
     private readonly GuidInterner _ids;
 
-    // Both arrays are indexed by interned id and may be shorter than _ids.Count (ids interned by the other one):
-    // a missing entry reads as the empty row or node.
-    private readonly UserRow[] _users;
-    private readonly DatasetNode[] _datasets;
+    // Both are indexed by interned id and may be shorter than _ids.Count (ids interned by the other one): a
+    // missing entry reads as the empty row or node.
+    private readonly ChunkedArray<UserRow> _users;
+    private readonly ChunkedArray<DatasetNode> _datasets;
     private readonly ShardedMap<Guid, Grant> _grantsById;
     private readonly DiseaseIndex _diseases;
 
     private PolicySnapshot(
         GuidInterner ids,
-        UserRow[] users,
-        DatasetNode[] datasets,
+        ChunkedArray<UserRow> users,
+        ChunkedArray<DatasetNode> datasets,
         ShardedMap<Guid, Grant> grantsById,
         DiseaseHierarchy diseases,
         long version)
@@ -44,9 +44,9 @@ public sealed partial class PolicySnapshot
     /// <summary>Counts the changes applied since the bulk build; lets the portal tell snapshots apart in logs.</summary>
     public long Version { get; }
 
-    public int SubjectCount => _users.Count(u => u.Subject is not null);
+    public int SubjectCount => _users.Items.Count(u => u.Subject is not null);
 
-    public int DatasetCount => _datasets.Count(d => d.Facts is not null);
+    public int DatasetCount => _datasets.Items.Count(d => d.Facts.Dataset is not null);
 
     public int GrantCount => _grantsById.Count;
 
@@ -94,7 +94,7 @@ public sealed partial class PolicySnapshot
         }
 
         return new PolicySnapshot(
-            ids, users, datasets, ShardedMap<Guid, Grant>.Create(grantsById, grantsById.Count), hierarchy, version: 0);
+            ids, ChunkedArray<UserRow>.Create(users, default), ChunkedArray<DatasetNode>.Create(datasets, DatasetNode.Empty), ShardedMap<Guid, Grant>.Create(grantsById, grantsById.Count), hierarchy, version: 0);
     }
 
     public PolicySnapshot WithSubject(Subject subject)
@@ -139,8 +139,7 @@ public sealed partial class PolicySnapshot
         ArgumentNullException.ThrowIfNull(dataset);
         var ids = _ids.With([.. DatasetIds(dataset)]);
         var id = ids.Find(dataset.Id);
-        var datasets = CopyDatasets(ids.Count);
-        datasets[id] = datasets[id].WithFacts(new DatasetFacts(dataset, ids, _diseases));
+        var datasets = _datasets.SetItem(id, _datasets[id].WithFacts(new DatasetFacts(dataset, ids, _diseases)));
         return new(ids, _users, datasets, _grantsById, Diseases, Version + 1);
     }
 
@@ -152,22 +151,17 @@ public sealed partial class PolicySnapshot
         {
             return Unchanged();
         }
-        var datasets = CopyDatasets(_datasets.Length);
-        datasets[id] = DatasetAt(id).WithFacts(null);
-        return new(_ids, _users, datasets, _grantsById, Diseases, Version + 1);
+        return new(_ids, _users, _datasets.SetItem(id, _datasets[id].WithFacts(default)), _grantsById, Diseases, Version + 1);
     }
 
     public PolicySnapshot WithGrant(Grant grant)
     {
         ArgumentNullException.ThrowIfNull(grant);
         var ids = _ids.With(GrantIds(grant));
-        var datasets = CopyDatasets(ids.Count);
-        if (_grantsById.TryGetValue(grant.Id, out var old))
-        {
-            RemoveRow(datasets, old);
-        }
-        ref var node = ref datasets[ids.Find(grant.DatasetId)];
-        node = node.WithGrants(node.Grants.With(new GrantRow(grant, ids, _diseases)));
+        var datasets = _grantsById.TryGetValue(grant.Id, out var old) ? RemoveRow(old) : _datasets;
+        var id = ids.Find(grant.DatasetId);
+        var node = datasets[id];
+        datasets = datasets.SetItem(id, node.WithGrants(node.Grants.With(new GrantRow(grant, ids, _diseases))));
         return new(ids, _users, datasets, _grantsById.SetItem(grant.Id, grant), Diseases, Version + 1);
     }
 
@@ -177,14 +171,12 @@ public sealed partial class PolicySnapshot
         {
             return this;
         }
-        var datasets = CopyDatasets(_datasets.Length);
-        RemoveRow(datasets, old);
-        return new(_ids, _users, datasets, _grantsById.Remove(grantId), Diseases, Version + 1);
+        return new(_ids, _users, RemoveRow(old), _grantsById.Remove(grantId), Diseases, Version + 1);
     }
 
     public Grant? FindGrant(Guid grantId) => _grantsById.TryGetValue(grantId, out var g) ? g : null;
 
-    public Dataset? FindDataset(Guid datasetId) => DatasetAt(_ids.Find(datasetId)).Facts?.Dataset;
+    public Dataset? FindDataset(Guid datasetId) => DatasetAt(_ids.Find(datasetId)).Facts.Dataset;
 
     public Subject? FindSubject(Guid userId) => UserAt(_ids.Find(userId)).Subject;
 
@@ -215,9 +207,9 @@ public sealed partial class PolicySnapshot
 
     /// <summary>Everything in the snapshot as plain records: a rebuild from it must decide the same.</summary>
     public PolicyData ToData() => new(
-        [.. _users.Select(u => u.Subject).OfType<Subject>()],
-        [.. _users.SelectMany(u => Sources(u.Memberships))],
-        [.. _datasets.Select(d => d.Facts?.Dataset).OfType<Dataset>()],
+        [.. _users.Items.Select(u => u.Subject).OfType<Subject>()],
+        [.. _users.Items.SelectMany(u => Sources(u.Memberships))],
+        [.. _datasets.Items.Select(d => d.Facts.Dataset).OfType<Dataset>()],
         [.. _grantsById.Items.Select(g => g.Value)],
         Diseases);
 
@@ -235,32 +227,20 @@ public sealed partial class PolicySnapshot
         return sources;
     }
 
-    private UserRow UserAt(int id) => (uint)id < (uint)_users.Length ? _users[id] : default;
+    private UserRow UserAt(int id) => _users[id];
 
-    private DatasetNode DatasetAt(int id) => (uint)id < (uint)_datasets.Length ? _datasets[id] : DatasetNode.Empty;
+    private DatasetNode DatasetAt(int id) => _datasets[id];
 
     private PolicySnapshot Unchanged() => new(_ids, _users, _datasets, _grantsById, Diseases, Version + 1);
 
-    private PolicySnapshot WithUser(GuidInterner ids, int id, UserRow row)
-    {
-        var users = new UserRow[Math.Max(_users.Length, id + 1)];
-        _users.CopyTo(users, 0);
-        users[id] = row;
-        return new(ids, users, _datasets, _grantsById, Diseases, Version + 1);
-    }
-
-    private DatasetNode[] CopyDatasets(int length)
-    {
-        var datasets = new DatasetNode[Math.Max(length, _datasets.Length)];
-        _datasets.CopyTo(datasets, 0);
-        Array.Fill(datasets, DatasetNode.Empty, _datasets.Length, datasets.Length - _datasets.Length);
-        return datasets;
-    }
+    private PolicySnapshot WithUser(GuidInterner ids, int id, UserRow row) =>
+        new(ids, _users.SetItem(id, row), _datasets, _grantsById, Diseases, Version + 1);
 
     // The old grant's dataset id was interned when the grant was added.
-    private void RemoveRow(DatasetNode[] datasets, Grant old)
+    private ChunkedArray<DatasetNode> RemoveRow(Grant old)
     {
-        ref var node = ref datasets[_ids.Find(old.DatasetId)];
-        node = node.WithGrants(node.Grants.Without(old.Id));
+        var id = _ids.Find(old.DatasetId);
+        var node = _datasets[id];
+        return _datasets.SetItem(id, node.WithGrants(node.Grants.Without(old.Id)));
     }
 }

@@ -5,18 +5,17 @@ namespace Portal.Policy.Indexing;
 /// They are kept apart because updates arrive in any order: grants on a removed dataset stay indexed and count
 /// again when the dataset comes back.
 /// </summary>
-internal sealed class DatasetNode(DatasetFacts? facts, GrantIndex grants)
+internal sealed class DatasetNode(DatasetFacts facts, GrantIndex grants)
 {
-    public static readonly DatasetNode Empty = new(null, GrantIndex.Empty);
+    public static readonly DatasetNode Empty = new(default, GrantIndex.Empty);
 
-    // A field, not a property: the struct is read in place, without a copy.
+    // Fields, not properties: the structs are read in place, without a copy.
+    public readonly DatasetFacts Facts = facts;
     public readonly GrantIndex Grants = grants;
 
-    public DatasetFacts? Facts { get; } = facts;
+    public bool IsEmpty => Facts.Dataset is null && Grants.Count == 0;
 
-    public bool IsEmpty => Facts is null && Grants.Count == 0;
-
-    public DatasetNode WithFacts(DatasetFacts? facts) => new(facts, Grants);
+    public DatasetNode WithFacts(DatasetFacts facts) => new(facts, Grants);
 
     public DatasetNode WithGrants(GrantIndex grants) => new(Facts, grants);
 }

@@ -15,6 +15,9 @@ internal readonly struct UserRow(Subject? subject, MembershipRow[] memberships, 
 
     public Subject? Subject { get; } = subject;
 
+    /// <summary>Copied from the subject so that the decision does not follow the pointer to it.</summary>
+    public bool Suspended { get; } = subject?.Suspended ?? false;
+
     public ReadOnlySpan<MembershipRow> Memberships => _memberships;
 
     /// <summary>The home institution's dense id; id 0 (<see cref="Guid.Empty"/>) while the subject is unknown, as before.</summary>
