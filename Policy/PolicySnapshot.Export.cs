@@ -8,6 +8,9 @@ namespace Portal.Policy;
 // user's VOs, all in the dataset's own grant index), test each, and pick one. No allocation, see Decide.
 public sealed partial class PolicySnapshot
 {
+    /// <summary>The route of a personal grant, in place of an index into the user's memberships.</summary>
+    private const int NoMembership = -1;
+
     private Decision DecideExport(in AccessRequest request, int userId, in UserRow user, DatasetNode node, ReasonSet reasons)
     {
         ref readonly var dataset = ref node.Facts;
@@ -26,14 +29,15 @@ public sealed partial class PolicySnapshot
             {
                 if (grant.Kind == GrantTargetKind.Person)
                 {
-                    Consider(ref selection, grant, ReasonSet.Empty, grant.UntilTicks, null, ref probe);
+                    Consider(ref selection, grant, ReasonSet.Empty, grant.UntilTicks, NoMembership, ref probe);
                 }
             }
         }
         // US datasets accept personal grants only; every VO route fails on it.
         var usFailure = (dataset.Modifiers & DuoModifiers.US) != 0 ? ReasonSet.Of(ReasonCode.DuoUsRequiresPersonalGrant) : ReasonSet.Empty;
-        foreach (ref readonly var membership in user.Memberships)
+        for (var i = 0; i < user.MembershipCount; i++)
         {
+            var membership = user.KeyAt(i);
             foreach (ref readonly var grant in grants.For(membership.Vo))
             {
                 if (grant.Kind != GrantTargetKind.Person)
@@ -51,7 +55,7 @@ public sealed partial class PolicySnapshot
                     {
                         failures = failures.With(ReasonCode.GrantInstitutionMismatch);
                     }
-                    Consider(ref selection, grant, failures, Math.Min(grant.UntilTicks, membership.ExpiresTicks), membership.Source, ref probe);
+                    Consider(ref selection, grant, failures, Math.Min(grant.UntilTicks, membership.ExpiresTicks), i, ref probe);
                 }
             }
         }
@@ -66,7 +70,8 @@ public sealed partial class PolicySnapshot
             return Decision.Deny(reasons);
         }
         // The exact instant (with its offset) of whichever ends first, as the records state it.
-        var expiresAt = selection.BestMembership is { ExpiresAt: { } end } && end < best.ValidUntil ? end : best.ValidUntil;
+        var membershipEnd = selection.BestMembership == NoMembership ? null : user.Memberships[selection.BestMembership].Source.ExpiresAt;
+        var expiresAt = membershipEnd is { } end && end < best.ValidUntil ? end : best.ValidUntil;
         return Decision.Permit(new Obligations(best, expiresAt, request.Purpose, dataset.Modifiers));
     }
 
@@ -75,7 +80,7 @@ public sealed partial class PolicySnapshot
     /// one whose permission lasts longest wins (ties: the smallest grant id), so the choice does not depend on
     /// storage order; see docs/policy.md.
     /// </summary>
-    private void Consider(ref GrantSelection selection, in GrantRow grant, ReasonSet failures, long expiry, Membership? membership, ref PurposeProbe purpose)
+    private void Consider(ref GrantSelection selection, in GrantRow grant, ReasonSet failures, long expiry, int membership, ref PurposeProbe purpose)
     {
         selection.Candidates++;
         var now = selection.Now;
@@ -117,7 +122,7 @@ public sealed partial class PolicySnapshot
         public int Candidates;
         public ReasonSet Failures;
         public Grant? Best;
-        public Membership? BestMembership;
+        public int BestMembership;
         public long BestExpiry;
     }
 }

@@ -2,18 +2,16 @@ using Portal.Policy.Model;
 
 namespace Portal.Policy.Indexing;
 
-/// <summary>A membership as the decision loop reads it: the VO's dense id and the expiry as UTC ticks.</summary>
+/// <summary>A membership with its record (for <see cref="PolicySnapshot.ToData"/> and the obligation's exact expiry).</summary>
 internal readonly struct MembershipRow(Membership membership, int vo)
 {
-    /// <summary>The record, for <see cref="PolicySnapshot.ToData"/> and the obligation's exact expiry instant.</summary>
     public Membership Source { get; } = membership;
 
-    /// <summary>UTC ticks; <see cref="long.MaxValue"/> for a membership without expiry, which is later than any instant.</summary>
-    public long ExpiresTicks { get; } = membership.ExpiresAt?.UtcTicks ?? long.MaxValue;
+    public MembershipKey Key { get; } = new(vo, membership.Role, membership.ExpiresAt?.UtcTicks ?? long.MaxValue);
 
-    public int Vo { get; } = vo;
+    public int Vo => Key.Vo;
 
-    public VoRole Role { get; } = membership.Role;
+    public VoRole Role => Key.Role;
 
-    public bool IsLiveAt(long nowTicks) => nowTicks < ExpiresTicks;
+    public bool IsLiveAt(long nowTicks) => Key.IsLiveAt(nowTicks);
 }

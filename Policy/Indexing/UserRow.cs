@@ -6,24 +6,47 @@ namespace Portal.Policy.Indexing;
 /// A user and their memberships, stored by value in the snapshot's user array. <see cref="Subject"/> is null while
 /// only memberships are known (updates may arrive in any order); such a user is denied as unknown. The default
 /// row (no subject, no memberships, institution id 0 = <see cref="Guid.Empty"/>) is every id's starting state.
+/// The export loop reads memberships through <see cref="KeyAt"/>, which finds the first two inside the row.
 /// </summary>
-internal readonly struct UserRow(Subject? subject, MembershipRow[] memberships, int institution)
+internal readonly struct UserRow
 {
+    public const int InlineMemberships = 2;
+
     private static readonly MembershipRow[] NoMemberships = [];
 
-    private readonly MembershipRow[]? _memberships = memberships;
+    private readonly MembershipRow[]? _memberships;
+    private readonly InlineMembershipKeys _inline;
 
-    public Subject? Subject { get; } = subject;
+    public UserRow(Subject? subject, MembershipRow[] memberships, int institution)
+    {
+        Subject = subject;
+        Suspended = subject?.Suspended ?? false;
+        Institution = institution;
+        _memberships = memberships;
+        MembershipCount = memberships.Length;
+        for (var i = 0; i < Math.Min(InlineMemberships, memberships.Length); i++)
+        {
+            _inline[i] = memberships[i].Key;
+        }
+    }
+
+    public Subject? Subject { get; }
 
     /// <summary>Copied from the subject so that the decision does not follow the pointer to it.</summary>
-    public bool Suspended { get; } = subject?.Suspended ?? false;
-
-    public ReadOnlySpan<MembershipRow> Memberships => _memberships;
+    public bool Suspended { get; }
 
     /// <summary>The home institution's dense id; id 0 (<see cref="Guid.Empty"/>) while the subject is unknown, as before.</summary>
-    public int Institution { get; } = institution;
+    public int Institution { get; }
 
-    public bool IsEmpty => Subject is null && Memberships.IsEmpty;
+    public int MembershipCount { get; }
+
+    /// <summary>All memberships with their records (an array load away from the row).</summary>
+    public ReadOnlySpan<MembershipRow> Memberships => _memberships;
+
+    public bool IsEmpty => Subject is null && MembershipCount == 0;
+
+    /// <summary>The i-th membership's key, from inside the row when i is small.</summary>
+    public MembershipKey KeyAt(int i) => i < InlineMemberships ? _inline[i] : _memberships![i].Key;
 
     public int IndexOfVo(int vo)
     {

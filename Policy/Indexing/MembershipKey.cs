@@ -1,0 +1,21 @@
+using System.Runtime.CompilerServices;
+using Portal.Policy.Model;
+
+namespace Portal.Policy.Indexing;
+
+/// <summary>What the decision loop reads of a membership: the VO's dense id, the role, the expiry as UTC ticks.</summary>
+/// <remarks><see cref="long.MaxValue"/> stands for "no expiry": it is later than any instant.</remarks>
+internal readonly record struct MembershipKey(int Vo, VoRole Role, long ExpiresTicks)
+{
+    public bool IsLiveAt(long nowTicks) => nowTicks < ExpiresTicks;
+}
+
+/// <summary>
+/// The first two memberships' keys, stored inside the <see cref="UserRow"/>: most users are in one or two VOs, and
+/// reading them there saves the decision a dependent cache miss on the membership array.
+/// </summary>
+[InlineArray(UserRow.InlineMemberships)]
+internal struct InlineMembershipKeys
+{
+    private MembershipKey _first;
+}
