@@ -63,7 +63,7 @@ public readonly struct Cell : IEquatable<Cell>
             case CellKind.Real:
                 return Real.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
             case CellKind.Date:
-                return Date.TryFormat(destination, out written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                return TryFormatDate(Date, destination, out written);
             case CellKind.Timestamp:
                 return Timestamp.TryFormat(destination, out written, "yyyy-MM-ddTHH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
             case CellKind.Boolean:
@@ -72,6 +72,29 @@ public readonly struct Cell : IEquatable<Cell>
                 written = 0;
                 return false;
         }
+    }
+
+    /// <summary>"yyyy-MM-dd" by hand: the custom-format path parses the pattern on every call, and writers format a date per row.</summary>
+    private static bool TryFormatDate(DateOnly date, Span<char> destination, out int written)
+    {
+        written = 0;
+        if (destination.Length < 10)
+        {
+            return false;
+        }
+        date.Deconstruct(out var year, out var month, out var day);
+        destination[0] = (char)('0' + (year / 1000));
+        destination[1] = (char)('0' + (year / 100 % 10));
+        destination[2] = (char)('0' + (year / 10 % 10));
+        destination[3] = (char)('0' + (year % 10));
+        destination[4] = '-';
+        destination[5] = (char)('0' + (month / 10));
+        destination[6] = (char)('0' + (month % 10));
+        destination[7] = '-';
+        destination[8] = (char)('0' + (day / 10));
+        destination[9] = (char)('0' + (day % 10));
+        written = 10;
+        return true;
     }
 
     private static bool SetWritten(int value, out int written)

@@ -14,21 +14,24 @@ internal sealed class KeyedHash(byte[] key, string domain)
 {
     private readonly IncrementalHash _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
     private readonly byte[] _domain = Encoding.UTF8.GetBytes(domain + "\0");
-    private byte[] _scratch = new byte[256];
+    private byte[] _scratch = new byte[Math.Max(256, Encoding.UTF8.GetByteCount(domain) + 64)];
 
     public void Compute(Cell value, Cell second, Span<byte> destination)
     {
-        _hmac.AppendData(_domain);
-        Append(value);
+        // One AppendData per value: every call into the native HMAC costs more than hashing a short value.
+        _domain.CopyTo(_scratch, 0);
+        var length = Append(value, _domain.Length);
         if (!second.IsNull)
         {
-            _hmac.AppendData([0]);
-            Append(second);
+            _scratch[length] = 0;
+            length = Append(second, length + 1);
         }
+        _hmac.AppendData(_scratch.AsSpan(0, length));
         _hmac.GetHashAndReset(destination);
     }
 
-    private void Append(Cell cell)
+    /// <summary>Writes the canonical UTF-8 text of <paramref name="cell"/> into the scratch buffer at <paramref name="at"/>; returns the new end.</summary>
+    private int Append(Cell cell, int at)
     {
         Span<char> chars = stackalloc char[48];
         scoped ReadOnlySpan<char> text;
@@ -41,12 +44,11 @@ internal sealed class KeyedHash(byte[] key, string domain)
             cell.TryFormat(chars, out var n);
             text = chars[..n];
         }
-        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        var max = at + Encoding.UTF8.GetMaxByteCount(text.Length) + 1;
         if (_scratch.Length < max)
         {
-            _scratch = new byte[max];
+            Array.Resize(ref _scratch, max);
         }
-        var length = Encoding.UTF8.GetBytes(text, _scratch);
-        _hmac.AppendData(_scratch.AsSpan(0, length));
+        return at + Encoding.UTF8.GetBytes(text, _scratch.AsSpan(at));
     }
 }
