@@ -190,19 +190,24 @@ public sealed partial class PolicySnapshot
         var found = new List<Grant>();
         if (user != GuidInterner.NotFound)
         {
-            foreach (var row in grants.For(user))
-            {
-                found.Add(row.Grant);
-            }
+            AddGrantsOf(grants, user, found);
         }
         foreach (var m in UserAt(user).Memberships)
         {
-            foreach (var row in grants.For(m.Vo))
-            {
-                found.Add(row.Grant);
-            }
+            AddGrantsOf(grants, m.Vo, found);
         }
         return found;
+    }
+
+    // Within one principal, by grant id: the table's slot order means nothing to a reader.
+    private static void AddGrantsOf(GrantIndex grants, int principal, List<Grant> found)
+    {
+        var start = found.Count;
+        foreach (ref readonly var row in grants.For(principal))
+        {
+            found.Add(row.Grant);
+        }
+        found.Sort(start, found.Count - start, Comparer<Grant>.Create((a, b) => a.Id.CompareTo(b.Id)));
     }
 
     /// <summary>Everything in the snapshot as plain records: a rebuild from it must decide the same.</summary>
