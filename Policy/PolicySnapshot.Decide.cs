@@ -16,8 +16,10 @@ public sealed partial class PolicySnapshot
         {
             reasons = reasons.With(ReasonCode.TokenScopeMissing);
         }
-        var userId = _ids.Find(request.SubjectId);
+        // Both ids, then both rows, before any branch on them: the cache misses overlap (see GuidInterner.Find).
+        _ids.Find(request.SubjectId, request.ResourceId, out var userId, out var resourceId);
         var user = UserAt(userId);
+        var node = DatasetAt(resourceId);
         if (user.Subject is null)
         {
             reasons = reasons.With(ReasonCode.SubjectUnknown);
@@ -27,7 +29,6 @@ public sealed partial class PolicySnapshot
             reasons = reasons.With(ReasonCode.SubjectSuspended);
         }
 
-        var resourceId = _ids.Find(request.ResourceId);
         var now = request.Now.UtcTicks;
         if (request.Action == PolicyAction.ManageVoMembership)
         {
@@ -37,7 +38,6 @@ public sealed partial class PolicySnapshot
         {
             return Decision.Deny(reasons.With(ReasonCode.ActionUnsupported));
         }
-        var node = DatasetAt(resourceId);
         ref readonly var dataset = ref node.Facts;
         if (dataset.Dataset is null)
         {

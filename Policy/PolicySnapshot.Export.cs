@@ -23,22 +23,33 @@ public sealed partial class PolicySnapshot
 
         var selection = new GrantSelection(request.Now.UtcTicks);
         var grants = node.Grants;
-        if (userId != GuidInterner.NotFound)
+        var memberships = user.MembershipCount;
+        grants.For(
+            userId,
+            memberships > 0 ? user.KeyAt(0).Vo : GuidInterner.NotFound,
+            memberships > 1 ? user.KeyAt(1).Vo : GuidInterner.NotFound,
+            out var personal,
+            out var viaFirstVo,
+            out var viaSecondVo);
+        foreach (ref readonly var grant in personal)
         {
-            foreach (ref readonly var grant in grants.For(userId))
+            if (grant.Kind == GrantTargetKind.Person)
             {
-                if (grant.Kind == GrantTargetKind.Person)
-                {
-                    Consider(ref selection, grant, ReasonSet.Empty, grant.UntilTicks, NoMembership, ref probe);
-                }
+                Consider(ref selection, grant, ReasonSet.Empty, grant.UntilTicks, NoMembership, ref probe);
             }
         }
         // US datasets accept personal grants only; every VO route fails on it.
         var usFailure = (dataset.Modifiers & DuoModifiers.US) != 0 ? ReasonSet.Of(ReasonCode.DuoUsRequiresPersonalGrant) : ReasonSet.Empty;
-        for (var i = 0; i < user.MembershipCount; i++)
+        for (var i = 0; i < memberships; i++)
         {
             var membership = user.KeyAt(i);
-            foreach (ref readonly var grant in grants.For(membership.Vo))
+            var viaVo = i switch
+            {
+                0 => viaFirstVo,
+                1 => viaSecondVo,
+                _ => grants.For(membership.Vo),
+            };
+            foreach (ref readonly var grant in viaVo)
             {
                 if (grant.Kind != GrantTargetKind.Person)
                 {
