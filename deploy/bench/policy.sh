@@ -2,6 +2,7 @@
 # Policy decision benchmark: Portal.Policy (BenchmarkDotNet, one thread) beside Cedar (cedar-wasm) on the
 # same 100,000 grants, 10,000 users, 1,000 datasets and the same questions.
 # Last line: "policy: <N> decisions/s (<B> B/decision, p99 <x> ns); cedar: <M> decisions/s (...)".
+# Also prints the cost of single incremental updates (updates.txt) and the load average before the last line.
 # Needs dotnet 10 and node 20; about 3-5 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,6 +29,11 @@ echo "== Cedar (@cedar-policy/cedar-wasm from package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
   node bench.mjs "$out/cedar-input.json" 5 | tee "$out/cedar.json"
 ) || { echo "Cedar run failed or disagreed with Portal.Policy (see above)" >&2; exit 1; }
+
+echo "== incremental updates on the same world, one at a time through PolicyEngine (median and max microseconds)"
+cat "$out/updates.txt"
+echo "== latency (Stopwatch per decision, after JIT warm-up): $(tr '\n' ' ' <"$out/latency.txt")"
+echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other processes share them; compare runs at similar load)"
 
 node - "$report" "$out/latency.txt" "$out/cedar.json" <<'JS'
 const fs = require('fs');
