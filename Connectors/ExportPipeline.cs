@@ -129,10 +129,10 @@ public static class ExportPipeline
             await using var reader = await session.OpenReaderAsync(plan.Read, cancellationToken).ConfigureAwait(false);
             var row = new Cell[plan.Read.Columns.Count];
             var tuple = new Cell[plan.QuasiIdentifiers.Length];
-            var conversions = ConversionIndexes(plan);
+            var conversions = RowProcessor.ConversionIndexes(plan);
             while (await reader.ReadAsync(row, cancellationToken).ConfigureAwait(false))
             {
-                if (!PrepareRow(plan, reader, row, conversions))
+                if (!RowProcessor.PrepareRow(plan, reader, row, conversions))
                 {
                     continue;
                 }
@@ -158,99 +158,31 @@ public static class ExportPipeline
             await using var reader = await session.OpenReaderAsync(plan.Read, cancellationToken).ConfigureAwait(false);
             var row = new Cell[plan.Read.Columns.Count];
             var output = new Cell[plan.Output.Count];
-            var tuple = new Cell[plan.QuasiIdentifiers.Length];
-            var conversions = ConversionIndexes(plan);
-            var transforms = plan.Transforms;
-            var sources = plan.OutputSource;
-            var k = plan.K;
-            var quasi = plan.QuasiIdentifiers;
-            var others = Enumerable.Range(0, output.Length).Where(c => !quasi.Contains(c)).ToArray();
+            var processor = new RowProcessor(plan, classes, counted, source.DisplayName);
             var seen = 0L;
             var refused = 0L;
             while (await reader.ReadAsync(row, cancellationToken).ConfigureAwait(false))
             {
                 seen++;
-                if (!PrepareRow(plan, reader, row, conversions))
+                switch (processor.Process(reader, row, output))
                 {
-                    refused++;
-                    continue;
-                }
-                var subject = plan.Subject >= 0 ? row[plan.Subject] : Cell.Null;
-                var column = 0;
-                try
-                {
-                    // Quasi-identifiers first: a row of a class below k is dropped before the costlier transforms
-                    // (a pseudonym is an HMAC) run for nothing.
-                    for (var i = 0; i < tuple.Length; i++)
-                    {
-                        column = quasi[i];
-                        output[column] = tuple[i] = transforms[column].Apply(row[sources[column]], subject);
-                    }
-                }
-                catch (CellConversionException e)
-                {
-                    throw new ConnectorException($"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
-                }
-                var size = classes.Stream(tuple, counted);
-                if (counted)
-                {
-                    if (size < 0)
-                    {
-                        throw new ConnectorException($"source {source.DisplayName} changed between counting and streaming ({reader.Position} belongs to no counted class); the export was stopped");
-                    }
-                    if (size < k)
-                    {
+                    case RowOutcome.Refused:
+                        refused++;
+                        break;
+                    case RowOutcome.Suppressed:
                         _suppressed++;
-                        continue;
-                    }
+                        break;
+                    default:
+                        await writer.WriteRowAsync(output, cancellationToken).ConfigureAwait(false);
+                        _written++;
+                        break;
                 }
-                try
-                {
-                    foreach (var c in others)
-                    {
-                        column = c;
-                        output[c] = transforms[c].Apply(row[sources[c]], subject);
-                    }
-                }
-                catch (CellConversionException e)
-                {
-                    throw new ConnectorException($"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
-                }
-                await writer.WriteRowAsync(output, cancellationToken).ConfigureAwait(false);
-                _written++;
             }
             if (!session.FiltersConsent)
             {
                 _read = seen;
                 _refused = refused;
             }
-        }
-
-        private static int[] ConversionIndexes(ExportPlan plan) =>
-            Enumerable.Range(0, plan.Conversions.Length).Where(i => plan.Conversions[i] is not null).ToArray();
-
-        /// <summary>Converts text to declared types and applies consent; false when the subject did not consent.</summary>
-        private static bool PrepareRow(ExportPlan plan, RowReader reader, Cell[] row, int[] conversions)
-        {
-            foreach (var i in conversions)
-            {
-                try
-                {
-                    row[i] = CellConvert.To(plan.Conversions[i]!.Value, row[i]);
-                }
-                catch (CellConversionException e)
-                {
-                    throw new ConnectorException($"{reader.Position}, column '{plan.Read.Columns[i].Name}': {e.Message}", e);
-                }
-            }
-            foreach (var c in plan.Consent)
-            {
-                if (row[c].Kind != CellKind.Boolean || !row[c].Boolean)
-                {
-                    return false;
-                }
-            }
-            return true;
         }
 
         public ExportManifest Manifest(bool complete, string? error) => new()

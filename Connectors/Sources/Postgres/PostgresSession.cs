@@ -47,32 +47,35 @@ internal sealed class PostgresSession : SourceSession
     public override async Task<RowReader> OpenReaderAsync(ReadPlan plan, CancellationToken cancellationToken)
     {
         var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction };
-        command.CommandText = _sql.SelectSql(plan, command);
-        var reads = plan.Columns.Select(c => _sql.Lookup(c.Name).Read).ToArray();
-        if (command.Parameters.Count == 0)
-        {
-            // COPY takes no parameters, so owner filters (always parameters) keep the data reader.
-            await command.DisposeAsync().ConfigureAwait(false);
-            return await OpenCopyAsync(command.CommandText, plan, reads, cancellationToken).ConfigureAwait(false);
-        }
         try
         {
-            var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            return new PostgresRowReader(command, reader, reads, _relation.QualifiedName);
+            command.CommandText = _sql.SelectSql(plan, command);
+            var reads = plan.Columns.Select(c => _sql.Lookup(c.Name).Read).ToArray();
+            return await OpenRowsAsync(command, reads, plan.Columns.Select(c => c.Name).ToArray(), cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException e)
+        catch
         {
             await command.DisposeAsync().ConfigureAwait(false);
-            throw new ConnectorException($"reading {_relation.QualifiedName} failed: {e.MessageText}", e);
+            throw;
         }
     }
 
-    private async Task<RowReader> OpenCopyAsync(string select, ReadPlan plan, PostgresReadKind[] reads, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="command"/> as a binary COPY parsed in place, or through Npgsql's data reader when it has
+    /// parameters (owner filters), which COPY cannot take. The reader owns the command from here on.
+    /// </summary>
+    private async Task<RowReader> OpenRowsAsync(NpgsqlCommand command, PostgresReadKind[] reads, string[] names, CancellationToken cancellationToken)
     {
         try
         {
-            var copy = await _connection.BeginRawBinaryCopyAsync($"COPY ({select}) TO STDOUT (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-            return new PostgresCopyReader(copy, reads, plan.Columns.Select(c => c.Name).ToArray(), _relation.QualifiedName);
+            if (command.Parameters.Count == 0)
+            {
+                var copy = await _connection.BeginRawBinaryCopyAsync($"COPY ({command.CommandText}) TO STDOUT (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                await command.DisposeAsync().ConfigureAwait(false);
+                return new PostgresCopyReader(copy, reads, names, _relation.QualifiedName);
+            }
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            return new PostgresRowReader(command, reader, reads, _relation.QualifiedName);
         }
         catch (PostgresException e)
         {
@@ -83,7 +86,7 @@ internal sealed class PostgresSession : SourceSession
     public override async Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, CancellationToken cancellationToken)
     {
         var reads = groupBy.Select(g => PostgresQueryBuilder.ReducedRead(g, _sql.Lookup(g.Column.Name).Read)).ToArray();
-        var cells = new Cell[groupBy.Count];
+        var cells = groupBy.Count;
         try
         {
             await using (var refused = new NpgsqlCommand { Connection = _connection, Transaction = _transaction })
@@ -98,14 +101,11 @@ internal sealed class PostgresSession : SourceSession
             await using (var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction })
             {
                 command.CommandText = _sql.GroupSql(plan, groupBy, command);
-                await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                await using var groups = await OpenRowsAsync(command, [.. reads, PostgresReadKind.Int64], [.. groupBy.Select(g => g.Column.Name), "count"], cancellationToken).ConfigureAwait(false);
+                var row = new Cell[cells + 1];
+                while (await groups.ReadAsync(row, cancellationToken).ConfigureAwait(false))
                 {
-                    for (var i = 0; i < cells.Length; i++)
-                    {
-                        cells[i] = PostgresRowReader.ReadCell(reader, i, reads[i]);
-                    }
-                    visit(cells, reader.GetInt64(cells.Length), 0);
+                    visit(row.AsSpan(0, cells), row[cells].Integer, 0);
                 }
             }
             // A parallel plan would only slow the stream down: its rows would pass through a tuple queue.
