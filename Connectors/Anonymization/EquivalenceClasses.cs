@@ -25,6 +25,7 @@ internal sealed class EquivalenceClasses
         CollectionsMarshal.GetValueRefOrAddDefault(_lookup, Key(tuple), out _).Counted += rows;
 
     /// <summary>Records a streamed row; returns the class size counted before, or -1 if the class was never counted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Stream(ReadOnlySpan<Cell> tuple, bool countedBefore)
     {
         ref var counts = ref countedBefore
@@ -67,6 +68,7 @@ internal sealed class EquivalenceClasses
 
     // Length-prefixed values: no separator character can make two different tuples collide. The prefix is
     // three chars (kind, length low and high 16 bits) so that keys stay short: the table is probed once per row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<char> Key(ReadOnlySpan<Cell> tuple)
     {
         var length = 0;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Portal.Connectors.Rows;
 
@@ -48,6 +49,7 @@ public readonly struct Cell : IEquatable<Cell>
     public static Cell FromBoolean(bool value) => new(CellKind.Boolean, value ? 1 : 0, default);
 
     /// <summary>Canonical text form (invariant culture, ISO dates); used by writers, pseudonyms and class keys alike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryFormat(Span<char> destination, out int written)
     {
         switch (Kind)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Portal.Connectors.Rows;
 
 namespace Portal.Connectors.Writers;
@@ -28,6 +29,7 @@ internal sealed class CsvRowWriter : RowWriter
         return writer;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override ValueTask WriteRowAsync(Cell[] row, CancellationToken cancellationToken)
     {
         for (var i = 0; i < row.Length; i++)
@@ -52,6 +54,7 @@ internal sealed class CsvRowWriter : RowWriter
         return _output.FlushIfFullAsync(cancellationToken);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AppendText(ReadOnlySpan<char> text)
     {
         if (text.IndexOfAny(NeedsQuoting) < 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Portal.Connectors.Rows;
 
 namespace Portal.Connectors.Anonymization.Transforms;
@@ -13,6 +14,7 @@ internal sealed class DateGeneralizeTransform(bool keepMonth) : ColumnTransform
 
     public override PushdownReduction Reduction => keepMonth ? PushdownReduction.TruncateToMonth : PushdownReduction.TruncateToYear;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Cell Apply(Cell value, Cell subject)
     {
         if (value.IsNull)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Portal.Connectors.Rows;
@@ -16,6 +17,7 @@ internal sealed class KeyedHash(byte[] key, string domain)
     private readonly byte[] _domain = Encoding.UTF8.GetBytes(domain + "\0");
     private byte[] _scratch = new byte[Math.Max(256, Encoding.UTF8.GetByteCount(domain) + 64)];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Compute(Cell value, Cell second, Span<byte> destination)
     {
         // One AppendData per value: every call into the native HMAC costs more than hashing a short value.
@@ -31,6 +33,7 @@ internal sealed class KeyedHash(byte[] key, string domain)
     }
 
     /// <summary>Writes the canonical UTF-8 text of <paramref name="cell"/> into the scratch buffer at <paramref name="at"/>; returns the new end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Append(Cell cell, int at)
     {
         Span<char> chars = stackalloc char[48];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Portal.Connectors.Rows;
 
 namespace Portal.Connectors.Anonymization.Transforms;
@@ -18,6 +19,7 @@ internal sealed class PostcodeTransform(int digits, IReadOnlyList<string> restri
 
     public override int ReductionLength => digits;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Cell Apply(Cell value, Cell subject)
     {
         if (value.IsNull)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text.Unicode;
 using Portal.Connectors.Rows;
 
@@ -16,6 +17,7 @@ internal static class PostgresBinaryValues
     private const long PostgresEpochTicks = 630822816000000000; // DateTime(2000, 1, 1).Ticks
 
     /// <summary>Decodes <paramref name="field"/>; text is written into <paramref name="text"/> (grown if needed) from <paramref name="textUsed"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Cell Decode(ReadOnlySpan<byte> field, PostgresReadKind read, ref char[] text, ref int textUsed, string column)
     {
         switch (read)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Npgsql;
 using Portal.Connectors.Rows;
 
@@ -71,6 +72,7 @@ internal sealed class PostgresCopyReader : RowReader
     }
 
     /// <summary>Parses the header (once) and one row from the buffered bytes; consumes nothing unless the row is complete.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ParseOutcome TryParse(Cell[] row)
     {
         var data = _buffer.AsSpan(_start, _end - _start);
