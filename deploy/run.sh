@@ -37,6 +37,19 @@ pg_ensure_database demo hospital
 "$ROOT/deploy/pg.sh" psql demo -d hospital -q -v patients=100000 -v seed=0.42 -f deploy/demo/hospital.sql >/dev/null
 pg_ensure_database demo portal
 
+# The portal reads the hospital as a login that may only SELECT: what an owner would hand over.
+[ -f "$STATE/hospital-reader.password" ] || { head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$STATE/hospital-reader.password"; chmod 600 "$STATE/hospital-reader.password"; }
+reader_password=$(cat "$STATE/hospital-reader.password")
+"$ROOT/deploy/pg.sh" psql demo -d hospital -q >/dev/null <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hospital_reader') THEN CREATE ROLE hospital_reader LOGIN; END IF;
+END \$\$;
+ALTER ROLE hospital_reader PASSWORD '$reader_password';
+GRANT CONNECT ON DATABASE hospital TO hospital_reader;
+GRANT USAGE ON SCHEMA public TO hospital_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO hospital_reader;
+SQL
+
 say "building the portal"
 dotnet build -c Release -nologo -v quiet Portal/Portal.csproj >"$STATE/build.log" 2>&1 \
   || { tail -30 "$STATE/build.log" >&2; die "build failed (log: $STATE/build.log)"; }
@@ -44,6 +57,8 @@ dotnet build -c Release -nologo -v quiet Portal/Portal.csproj >"$STATE/build.log
 export ConnectionStrings__Portal="$("$ROOT/deploy/pg.sh" url demo portal)"
 export ASPNETCORE_ENVIRONMENT=Development
 export Demo__HospitalPort="$PG_PORT"
+export Demo__HospitalPassword="$reader_password"
+export Connectors__AllowedHosts__0=127.0.0.1
 export Demo__IdpBaseUrl="http://localhost:$IDP_PORT"
 export Saml__BaseUrl="$PORTAL_URL"
 export Saml__SigningCertificate="$sp/signing.crt" Saml__SigningKey="$sp/signing.key"

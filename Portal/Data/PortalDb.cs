@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.AccessRequests;
 using Portal.Features.Audit;
@@ -10,7 +11,7 @@ using Portal.Features.VirtualOrganizations;
 namespace Portal.Data;
 
 /// <summary>The portal's one database context. Entity configurations live beside their entities, per feature.</summary>
-public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(options)
+public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<Institution> Institutions => Set<Institution>();
@@ -23,6 +24,9 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(opt
     public DbSet<AccessRequest> AccessRequests => Set<AccessRequest>();
     public DbSet<Grant> Grants => Set<Grant>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <summary>ASP.NET Data Protection keys, shared by every instance (cookies, protected connector passwords).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Features.SignIn.Saml.SamlReplayEntry> SamlReplay => Set<Features.SignIn.Saml.SamlReplayEntry>();
     public DbSet<Features.SignIn.Saml.PendingSignIn> PendingSignIns => Set<Features.SignIn.Saml.PendingSignIn>();
 

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Features.Access;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Demo;
+using Portal.Features.Exports;
 using Portal.Features.Me;
 using Portal.Features.SignIn;
 using Portal.Features.SignIn.Saml;
@@ -26,10 +28,14 @@ public static class PortalApp
         services.AddSingleton<AuditLog>();
         services.AddScoped<DemoSeed>();
         services.AddScoped<SessionIssuer>();
+        services.AddSingleton<Features.Exports.DatasetCredentials>();
+        services.AddSingleton<Features.Exports.DatasetSources>();
+        services.AddSingleton<Features.Exports.PseudonymKeys>();
         services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));
         services.AddSingleton<PolicySync>();
         services.AddHostedService(sp => sp.GetRequiredService<PolicySync>());
 
+        services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddPortalAuthentication(builder.Environment);
         services.AddSaml(saml);
         services.AddPortalProblemDetails();
@@ -63,6 +69,7 @@ public static class PortalApp
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapMeApi();
         api.MapExplainApi();
+        api.MapExportApi();
 
         app.MapSignOut();
         if (app.Services.GetRequiredService<SamlSettings>().Enabled)

@@ -42,14 +42,14 @@ internal static class ExplainApi
         }
         if (!Actions.TryGetValue(action ?? "export", out var policyAction))
         {
-            return Invalid("action", $"Unknown action '{action}'; use one of {string.Join(", ", Actions.Keys)}.");
+            return Problems.Invalid("action", $"Unknown action '{action}'; use one of {string.Join(", ", Actions.Keys)}.");
         }
         var declared = default(P.DeclaredPurpose);
         if (purpose is not null || policyAction is P.PolicyAction.ExportData or P.PolicyAction.RequestAccess)
         {
             if (!PurposeCodes.TryParseDeclared(purpose, commercial ?? false, ethics, out declared, out var error))
             {
-                return Invalid("purpose", error!);
+                return Problems.Invalid("purpose", error!);
             }
         }
         var decision = engine.Decide(new P.AccessRequest(me, policyAction, id, time.GetUtcNow(), declared, P.Client.Ui));
@@ -65,10 +65,4 @@ internal static class ExplainApi
                     o.ConsentFilterPurpose.Code.ToString(), o.Terms.ToString())
                 : null));
     }
-
-    private static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(
-        statusCode: StatusCodes.Status400BadRequest,
-        title: "The request was not valid.",
-        detail: message,
-        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
 }

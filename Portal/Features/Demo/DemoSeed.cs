@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.AccessRequests;
+using Portal.Features.Exports;
 using Portal.Features.Audit;
 using Portal.Features.Datasets;
 using Portal.Features.Grants;
@@ -14,7 +15,7 @@ namespace Portal.Features.Demo;
 /// Demo data with fixed identifiers: a hospital and a university, four people, one VO, two datasets over the demo
 /// hospital database, one grant and one pending request. Runs once; a second run finds the data and changes nothing.
 /// </summary>
-public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, IConfiguration configuration)
+public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, IConfiguration configuration, DatasetCredentials credentials)
 {
     /// <summary>Where deploy/idp.sh serves the demo IdPs unless Demo:IdpBaseUrl says otherwise.</summary>
     public const string DefaultIdpBaseUrl = "http://localhost:8081";
@@ -82,14 +83,24 @@ public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, ICo
             ],
         });
 
-        var port = configuration.GetValue("Demo:HospitalPort", 5433);
+        var hospital = new ConnectorSettings
+        {
+            Kind = ConnectorKind.PostgreSql,
+            Host = "127.0.0.1",
+            Port = configuration.GetValue("Demo:HospitalPort", 5433),
+            Database = configuration["Demo:HospitalDatabase"] ?? "hospital",
+            Schema = "public",
+            Username = configuration["Demo:HospitalUser"] ?? "hospital_reader",
+            ProtectedPassword = configuration["Demo:HospitalPassword"] is { Length: > 0 } password ? credentials.Protect(password) : null,
+        };
+        var profile = DemoProfile();
         db.Datasets.AddRange(
             HospitalDataset(PatientsDataset, "HIV clinic patients", "patients",
                 "One row per patient of the HIV clinic: demographics, diagnosis and latest CD4 count and viral load.",
-                new DataUseConditions { Primary = "DS", Diseases = ["HIV"], Modifiers = ["NCU", "IRB"] }, port, now),
+                new DataUseConditions { Primary = "DS", Diseases = ["HIV"], Modifiers = ["NCU", "IRB"] }, hospital, profile, now),
             HospitalDataset(AdmissionsDataset, "Recent admissions (2020 onwards)", "recent_admissions",
                 "Patients admitted since 1 January 2020.",
-                new DataUseConditions { Primary = "HMB", Modifiers = ["NPU"] }, port, now));
+                new DataUseConditions { Primary = "HMB", Modifiers = ["NPU"] }, hospital, profile, now));
         await db.SaveChangesAsync(ct);
 
         db.DatasetStewards.AddRange(
@@ -160,8 +171,17 @@ public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, ICo
         ExpiresAt = expires,
     };
 
+    /// <summary>deploy/demo/patients-profile.json, embedded at build time.</summary>
+    public static string DemoProfile()
+    {
+        using var stream = typeof(DemoSeed).Assembly.GetManifestResourceStream("demo/patients-profile.json")
+            ?? throw new InvalidOperationException("The demo profile is not embedded in the portal.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     private static Dataset HospitalDataset(Guid id, string name, string relation, string description,
-        DataUseConditions dataUse, int port, DateTimeOffset now) => new()
+        DataUseConditions dataUse, ConnectorSettings source, string profile, DateTimeOffset now) => new()
         {
             Id = id,
             OwnerId = Alice,
@@ -170,14 +190,16 @@ public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, ICo
             Status = DatasetStatus.Active,
             Connector = new ConnectorSettings
             {
-                Kind = ConnectorKind.PostgreSql,
-                Host = "127.0.0.1",
-                Port = port,
-                Database = "hospital",
-                Schema = "public",
+                Kind = source.Kind,
+                Host = source.Host,
+                Port = source.Port,
+                Database = source.Database,
+                Schema = source.Schema,
                 Relation = relation,
-                Username = "hospital_reader",
+                Username = source.Username,
+                ProtectedPassword = source.ProtectedPassword,
             },
+            AnonymizationProfile = profile,
             Columns =
             [
                 Column("patient_id", "bigint", ColumnClass.DirectIdentifier),

@@ -34,6 +34,12 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual IReadOnlyDictionary<string, string> Federation => TestFederation.DemoSettings("http://localhost");
 
     protected virtual string EnvironmentName => "Development";
+
+    /// <summary>Settings a derived factory adds (sources, allow-lists).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> ExtraSettings => [];
+
+    /// <summary>This portal's pseudonym master secret: random per factory, as a real one is per deployment.</summary>
+    public string MasterSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     protected virtual bool Migrate => true;
     protected virtual bool SeedDemo => false;
 
@@ -41,10 +47,11 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting("ConnectionStrings:Portal", ConnectionString);
-        foreach (var (key, value) in Federation)
+        foreach (var (key, value) in Federation.Concat(ExtraSettings))
         {
             builder.UseSetting(key, value);
         }
+        builder.UseSetting("Keys:PseudonymMasterSecret", MasterSecret);
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
@@ -73,8 +80,22 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public Task PolicyLoadedAsync() =>
         Services.GetRequiredService<Features.Access.PolicySync>().Loaded.WaitAsync(TimeSpan.FromSeconds(30));
 
-    public HttpClient CreateBrowserClient() =>
-        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>Set by factories that serve through real Kestrel on loopback: the URL the portal is configured with.</summary>
+    protected Uri? KestrelBaseUrl { get; set; }
+
+    /// <summary>A client that behaves like a browser tab: keeps cookies, shows redirects instead of following them.</summary>
+    public HttpClient CreateBrowserClient()
+    {
+        if (KestrelBaseUrl is null)
+        {
+            return CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        }
+        _ = Services; // starts the server
+        return new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new() }, disposeHandler: true)
+        {
+            BaseAddress = KestrelBaseUrl,
+        };
+    }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -83,7 +104,11 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             await _ownDatabase.DisposeAsync();
         }
+        await DisposeExtrasAsync();
     }
+
+    /// <summary>What a derived factory made besides the portal's database.</summary>
+    protected virtual Task DisposeExtrasAsync() => Task.CompletedTask;
 }
 
 /// <summary>Another portal instance on a database another factory owns (several hosts, one PostgreSQL).</summary>

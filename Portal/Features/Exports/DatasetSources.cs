@@ -1,0 +1,64 @@
+using Npgsql;
+using Portal.Connectors.Sources;
+using Portal.Connectors.Sources.Files;
+using Portal.Connectors.Sources.Postgres;
+using Portal.Features.Datasets;
+
+namespace Portal.Features.Exports;
+
+/// <summary>
+/// Opens a dataset's source as the operator allows: PostgreSQL only on allow-listed hosts
+/// (Connectors:AllowedHosts), files only under the configured folders (Connectors:FileRoots). Deny by default.
+/// </summary>
+public sealed class DatasetSources(IConfiguration configuration, DatasetCredentials credentials)
+{
+    private readonly string[] _allowedHosts = configuration.GetSection("Connectors:AllowedHosts").Get<string[]>() ?? [];
+    private readonly string[] _fileRoots = configuration.GetSection("Connectors:FileRoots").Get<string[]>() ?? [];
+
+    public ExportSource Open(Dataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var c = dataset.Connector;
+        switch (c.Kind)
+        {
+            case ConnectorKind.PostgreSql:
+                if (c.Host is null || !_allowedHosts.Contains(c.Host, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new DatasetSourceException($"The source host '{c.Host}' is not on the operator's allow-list (Connectors:AllowedHosts).");
+                }
+                var csb = new NpgsqlConnectionStringBuilder
+                {
+                    Host = c.Host,
+                    Port = c.Port ?? 5432,
+                    Database = c.Database,
+                    Username = c.Username,
+                    Password = c.ProtectedPassword is null ? null : credentials.Unprotect(c.ProtectedPassword),
+                    ApplicationName = "portal-export",
+                    Timeout = 10,
+                };
+                return new PostgresSource(new PostgresSourceOptions
+                {
+                    ConnectionString = csb.ConnectionString,
+                    Schema = c.Schema ?? "public",
+                    Relation = c.Relation ?? throw new DatasetSourceException("The dataset names no table or view."),
+                });
+            case ConnectorKind.Csv:
+            case ConnectorKind.Parquet:
+                if (_fileRoots.Length == 0 || c.FilePath is null)
+                {
+                    throw new DatasetSourceException("File sources need Connectors:FileRoots and a file path.");
+                }
+                var roots = new FileRoots(_fileRoots);
+                return c.Kind == ConnectorKind.Csv ? new CsvSource(roots, c.FilePath) : new ParquetSource(roots, c.FilePath);
+            default:
+                throw new DatasetSourceException($"Unknown connector kind {c.Kind}.");
+        }
+    }
+}
+
+public sealed class DatasetSourceException : Exception
+{
+    public DatasetSourceException() { }
+    public DatasetSourceException(string message) : base(message) { }
+    public DatasetSourceException(string message, Exception inner) : base(message, inner) { }
+}
