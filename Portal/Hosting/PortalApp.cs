@@ -5,8 +5,10 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Demo;
 using Portal.Features.Me;
+using Portal.Features.Notifications;
 using Portal.Features.SignIn;
 using Portal.Features.SignIn.Demo;
+using Portal.Features.VirtualOrganizations;
 
 namespace Portal.Hosting;
 
@@ -29,6 +31,10 @@ public static class PortalApp
         services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));
         services.AddSingleton<PolicySync>();
         services.AddHostedService(sp => sp.GetRequiredService<PolicySync>());
+        services.AddPortalNotifications(builder.Configuration);
+        services.AddSingleton<VoService>();
+        services.AddSingleton<InvitationService>();
+        services.AddSingleton<JoinRequestService>();
 
         services.AddPortalAuthentication(builder.Environment);
         services.AddPortalProblemDetails();
@@ -62,6 +68,8 @@ public static class PortalApp
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapMeApi();
         api.MapExplainApi();
+        api.MapVoApi();
+        api.MapNotificationsApi();
 
         app.MapSignOut();
         if (DemoSignInGuard.IsEnabled(app.Configuration))

@@ -35,7 +35,7 @@ public sealed class MigrationTests
         }
         Assert.Equal(
             ["__ef_migrations_history", "access_requests", "audit_events", "dataset_shares", "dataset_stewards", "datasets",
-             "grants", "institutions", "invitations", "memberships", "users", "virtual_organizations"],
+             "grants", "institutions", "invitations", "memberships", "notifications", "users", "virtual_organizations"],
             tables);
     }
 
