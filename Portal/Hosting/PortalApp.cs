@@ -1,7 +1,7 @@
 using MudBlazor.Services;
 using Portal.Components;
-using Portal.Features.Access;
 using Portal.Data;
+using Portal.Features.Access;
 using Portal.Features.Audit;
 using Portal.Features.Demo;
 using Portal.Features.Me;

@@ -149,7 +149,12 @@ public sealed class VoService(IDbContextFactory<PortalDb> dbs, AuditLog audit, N
         var rows = await vos.OrderBy(v => v.Name).ThenBy(v => v.Id).Skip(paging.Skip).Take(paging.PageSize)
             .Select(v => new
             {
-                v.Id, v.Name, v.Description, v.JoinPolicy, v.DefaultMembershipDays, v.CreatedAt,
+                v.Id,
+                v.Name,
+                v.Description,
+                v.JoinPolicy,
+                v.DefaultMembershipDays,
+                v.CreatedAt,
                 Members = v.Memberships.Count(m => m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now)),
                 Mine = v.Memberships.Where(m => m.UserId == me).Select(m => new { m.Role, m.Status, m.ExpiresAt }).FirstOrDefault(),
             })
