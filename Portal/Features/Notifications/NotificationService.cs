@@ -10,12 +10,14 @@ namespace Portal.Features.Notifications;
 /// </summary>
 public sealed class NotificationService(TimeProvider time, IOptions<SmtpOptions> smtp, EmailDeliverySignal signal)
 {
+    /// <param name="sendEmail">false keeps it in the portal inbox only, e.g. when another e-mail already says the same.</param>
     public Notification Notify(PortalDb db, Recipient to, string kind, string title, string body, string? link,
-        bool eraseAfterSending = false)
+        bool eraseAfterSending = false, bool sendEmail = true)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(to);
         var now = time.GetUtcNow();
+        var mail = sendEmail && smtp.Value.Enabled;
         var n = new Notification
         {
             Id = Guid.CreateVersion7(now),
@@ -26,8 +28,8 @@ public sealed class NotificationService(TimeProvider time, IOptions<SmtpOptions>
             Body = body,
             Link = link,
             CreatedAt = now,
-            EmailStatus = smtp.Value.Enabled ? EmailStatus.Pending : EmailStatus.None,
-            EmailNextAttemptAt = smtp.Value.Enabled ? now : null,
+            EmailStatus = mail ? EmailStatus.Pending : EmailStatus.None,
+            EmailNextAttemptAt = mail ? now : null,
             EraseAfterSending = eraseAfterSending,
         };
         db.Notifications.Add(n);

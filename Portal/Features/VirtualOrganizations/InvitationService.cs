@@ -98,7 +98,7 @@ public sealed class InvitationService(IDbContextFactory<PortalDb> dbs, AuditLog 
             {
                 notifications.Notify(db, Recipient.User(invitee.Id), "vo.invitation", $"Invitation to join {vo.Name}",
                     $"{me.DisplayName} invited you to \"{vo.Name}\". Open the link in the e-mail you received, or ask {me.DisplayName} for it.",
-                    null);
+                    null, sendEmail: false);
             }
         }
         await db.SaveChangesAsync(ct);

@@ -51,7 +51,9 @@ public sealed partial class EmailNotificationTests(SmtpPortalFactory portal) : I
             // Carol has an account: her portal inbox mentions the invitation, without the secret.
             var inbox = await db.Notifications.SingleAsync(n => n.UserId == DemoSeed.Carol && n.Kind == "vo.invitation" && n.Title.Contains(world.VoName));
             Assert.DoesNotContain(apiToken, inbox.Body, StringComparison.Ordinal);
+            Assert.Equal(EmailStatus.None, inbox.EmailStatus);
         }
+        Assert.Single(portal.Sink.Messages, m => m.Message.Subject == $"Invitation to join {world.VoName}");
 
         var toDave = await portal.Sink.WaitForAsync(m => m.Message.Subject == $"Carol Chen joined {world.VoName}");
         Assert.Equal(["dave@university.example.edu"], toDave.To);

@@ -43,7 +43,10 @@ public sealed class VoFlowTests(DemoPortalFactory portal) : IClassFixture<DemoPo
         using var carol = await AsAsync(DemoSeed.Carol);
         using var response = await carol.PostAsJsonAsync("/api/vos", new
         {
-            name = "  Rare Diseases Network ", description = "Sharing registries", joinPolicy = "open-with-approval", defaultMembershipDays = 180,
+            name = "  Rare Diseases Network ",
+            description = "Sharing registries",
+            joinPolicy = "open-with-approval",
+            defaultMembershipDays = 180,
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var vo = await response.Content.ReadFromJsonAsync<JsonElement>();

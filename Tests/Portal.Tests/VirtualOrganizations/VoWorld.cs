@@ -39,14 +39,23 @@ public sealed record VoWorld(Guid VoId, string VoName, Guid OtherVoId, Guid Erin
         var tag = Guid.NewGuid().ToString("N")[..8];
         var erin = new User
         {
-            Id = Guid.NewGuid(), Issuer = "https://idp.test", Subject = $"erin-{tag}", DisplayName = $"Erin {tag}",
-            Email = $"erin-{tag}@example.org", CreatedAt = now,
+            Id = Guid.NewGuid(),
+            Issuer = "https://idp.test",
+            Subject = $"erin-{tag}",
+            DisplayName = $"Erin {tag}",
+            Email = $"erin-{tag}@example.org",
+            CreatedAt = now,
         };
         db.Users.Add(erin);
         var vo = new VirtualOrganization
         {
-            Id = Guid.NewGuid(), Name = $"World {tag}", Description = "A test VO", JoinPolicy = policy, DefaultMembershipDays = 90,
-            CreatedById = DemoSeed.Dave, CreatedAt = now,
+            Id = Guid.NewGuid(),
+            Name = $"World {tag}",
+            Description = "A test VO",
+            JoinPolicy = policy,
+            DefaultMembershipDays = 90,
+            CreatedById = DemoSeed.Dave,
+            CreatedAt = now,
             Memberships =
             [
                 Active(DemoSeed.Dave, VoRole.Admin, now, null),
@@ -56,7 +65,10 @@ public sealed record VoWorld(Guid VoId, string VoName, Guid OtherVoId, Guid Erin
         };
         var other = new VirtualOrganization
         {
-            Id = Guid.NewGuid(), Name = $"Other {tag}", CreatedById = DemoSeed.Alice, CreatedAt = now,
+            Id = Guid.NewGuid(),
+            Name = $"Other {tag}",
+            CreatedById = DemoSeed.Alice,
+            CreatedAt = now,
             Memberships = [Active(DemoSeed.Alice, VoRole.Admin, now, null)],
         };
         db.VirtualOrganizations.AddRange(vo, other);
@@ -66,7 +78,12 @@ public sealed record VoWorld(Guid VoId, string VoName, Guid OtherVoId, Guid Erin
         db.Invitations.AddRange(link, mail);
         var note = new Notification
         {
-            Id = Guid.NewGuid(), UserId = DemoSeed.Bob, Kind = "test", Title = "For Bob", Body = "", CreatedAt = now,
+            Id = Guid.NewGuid(),
+            UserId = DemoSeed.Bob,
+            Kind = "test",
+            Title = "For Bob",
+            Body = "",
+            CreatedAt = now,
         };
         db.Notifications.Add(note);
         await db.SaveChangesAsync();
@@ -75,14 +92,25 @@ public sealed record VoWorld(Guid VoId, string VoName, Guid OtherVoId, Guid Erin
 
     public static Membership Active(Guid user, VoRole role, DateTimeOffset now, DateTimeOffset? expires) => new()
     {
-        Id = Guid.NewGuid(), UserId = user, Role = role, Status = MembershipStatus.Active, CreatedAt = now, ActivatedAt = now, ExpiresAt = expires,
+        Id = Guid.NewGuid(),
+        UserId = user,
+        Role = role,
+        Status = MembershipStatus.Active,
+        CreatedAt = now,
+        ActivatedAt = now,
+        ExpiresAt = expires,
     };
 
     public static Invitation Invitation(Guid voId, string? email, string token, DateTimeOffset now, TimeSpan? validFor = null) => new()
     {
-        Id = Guid.NewGuid(), VoId = voId, InvitedById = DemoSeed.Dave, Email = email, Role = VoRole.Member,
+        Id = Guid.NewGuid(),
+        VoId = voId,
+        InvitedById = DemoSeed.Dave,
+        Email = email,
+        Role = VoRole.Member,
         TokenHash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)),
-        CreatedAt = now.AddDays(-1), ExpiresAt = now + (validFor ?? TimeSpan.FromDays(7)),
+        CreatedAt = now.AddDays(-1),
+        ExpiresAt = now + (validFor ?? TimeSpan.FromDays(7)),
     };
 
     /// <summary>The principal a Blazor page would pass: the same claims the cookie carries.</summary>
