@@ -18,10 +18,7 @@ public sealed partial class PolicySnapshot
         {
             reasons = reasons.With(ReasonCode.DatasetWithdrawn);
         }
-        var probe = new PurposeProbe(request.Purpose);
-        reasons = reasons.Union(CheckPurpose(dataset, request.Purpose, ref probe));
-
-        var selection = new GrantSelection(request.Now.UtcTicks);
+        // Start the grant lookups (cache misses) first; the purpose check below computes while they are in flight.
         var grants = node.Grants;
         var memberships = user.MembershipCount;
         grants.For(
@@ -31,6 +28,10 @@ public sealed partial class PolicySnapshot
             out var personal,
             out var viaFirstVo,
             out var viaSecondVo);
+        var probe = new PurposeProbe(request.Purpose);
+        reasons = reasons.Union(CheckPurpose(dataset, request.Purpose, ref probe));
+
+        var selection = new GrantSelection(request.Now.UtcTicks);
         foreach (ref readonly var grant in personal)
         {
             if (grant.Kind == GrantTargetKind.Person)

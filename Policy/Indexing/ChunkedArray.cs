@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Portal.Policy.Indexing;
 
 /// <summary>
@@ -42,7 +45,14 @@ internal sealed class ChunkedArray<T>
         {
             var chunks = _chunks;
             var c = id >> ChunkBits;
-            return (uint)c < (uint)chunks.Length ? chunks[c][id & ChunkMask] : _empty;
+            if ((uint)c >= (uint)chunks.Length)
+            {
+                return _empty;
+            }
+            // Every chunk has exactly ChunkSize entries, so the masked index is in range: reading through the data
+            // reference skips the bounds check, whose load of the chunk's length was a cache miss of its own.
+            var chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunks), c);
+            return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), id & ChunkMask);
         }
     }
 

@@ -18,6 +18,9 @@ internal readonly struct GrantIndex
     private readonly Run[] _runs;
     private readonly int _shift;
 
+    // Kept here (inside the node) rather than read from the array's length, which lives on another cache line.
+    private readonly int _mask;
+
     private GrantIndex(GrantRow[] rows)
     {
         Array.Sort(rows, static (a, b) => a.Principal.CompareTo(b.Principal));
@@ -31,6 +34,7 @@ internal readonly struct GrantIndex
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, principals * 2));
         _runs = new Run[capacity];
         _shift = 32 - BitOperations.Log2((uint)capacity);
+        _mask = capacity - 1;
         for (var start = 0; start < rows.Length;)
         {
             var end = start + 1;
@@ -55,16 +59,15 @@ internal readonly struct GrantIndex
     /// <summary>The grants indexed under this principal (the user for personal grants, the VO for the others).</summary>
     public ReadOnlySpan<GrantRow> For(int principal)
     {
-        var runs = _runs;
-        var mask = runs.Length - 1;
-        ref var first = ref MemoryMarshal.GetArrayDataReference(runs);
+        var mask = _mask;
+        ref var first = ref MemoryMarshal.GetArrayDataReference(_runs);
         for (var i = Slot(principal, _shift); ; i = (i + 1) & mask)
         {
             // At most half full: the probe ends at an empty slot; i stays within the mask.
             ref var run = ref Unsafe.Add(ref first, i);
             if (run.PrincipalPlusOne == principal + 1)
             {
-                return new ReadOnlySpan<GrantRow>(_rows, run.Start, run.End - run.Start);
+                return RowsOf(run);
             }
             if (run.PrincipalPlusOne == 0)
             {
@@ -113,8 +116,13 @@ internal readonly struct GrantIndex
     // The home slot answers most lookups; a collision falls back to the full probe.
     private ReadOnlySpan<GrantRow> Resolve(Run home, int principal) =>
         principal == GuidInterner.NotFound || home.PrincipalPlusOne == 0 ? default
-        : home.PrincipalPlusOne == principal + 1 ? new ReadOnlySpan<GrantRow>(_rows, home.Start, home.End - home.Start)
+        : home.PrincipalPlusOne == principal + 1 ? RowsOf(home)
         : For(principal);
+
+    // Runs are built from _rows, so they are in range: no bounds check, whose load of the array's length would be
+    // a cache miss of its own (the length sits on another line than the run's rows).
+    private ReadOnlySpan<GrantRow> RowsOf(Run run) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rows), run.Start), run.End - run.Start);
 
     public static GrantIndex Of(GrantRow[] rows) => rows.Length == 0 ? Empty : new GrantIndex(rows);
 
