@@ -6,7 +6,8 @@ namespace Portal.Policy;
 
 // The decision path. It must not allocate: no LINQ, no foreach over interfaces, no closures, no boxing.
 // Every check runs (no early return once the subject and resource are known) so that a deny lists all reasons.
-// Ids are interned once at the top; everything below compares ints and UTC ticks.
+// Ids are interned once at the top; everything below compares ints and UTC ticks. Single reasons are written
+// Empty.With(code): ReasonSet.Of takes a span and is not inlined.
 public sealed partial class PolicySnapshot
 {
     public Decision Decide(in AccessRequest request)
@@ -92,7 +93,7 @@ public sealed partial class PolicySnapshot
     {
         if (!purpose.IsDeclared)
         {
-            return ReasonSet.Of(ReasonCode.PurposeMissing);
+            return ReasonSet.Empty.With(ReasonCode.PurposeMissing);
         }
         var diseaseMatches = dataset.Primary == DuoPrimary.DS && MatchesDisease(dataset, ref probe);
         var reasons = DuoMatcher.Match(dataset.Primary, dataset.Modifiers, diseaseMatches, purpose);
@@ -125,7 +126,7 @@ public sealed partial class PolicySnapshot
                 expired = true;
             }
         }
-        var reasons = ReasonSet.Of(ReasonCode.DatasetNotVisible);
+        var reasons = ReasonSet.Empty.With(ReasonCode.DatasetNotVisible);
         return expired ? reasons.With(ReasonCode.MembershipExpired) : reasons;
     }
 
@@ -143,7 +144,7 @@ public sealed partial class PolicySnapshot
                 expired = true;
             }
         }
-        var reasons = ReasonSet.Of(ReasonCode.AuditOutOfScope);
+        var reasons = ReasonSet.Empty.With(ReasonCode.AuditOutOfScope);
         return expired ? reasons.With(ReasonCode.MembershipExpired) : reasons;
     }
 
@@ -153,9 +154,9 @@ public sealed partial class PolicySnapshot
         var index = user.IndexOfVo(vo);
         if (index < 0 || user.Memberships[index].Role != VoRole.Admin)
         {
-            return ReasonSet.Of(ReasonCode.NotVoAdmin);
+            return ReasonSet.Empty.With(ReasonCode.NotVoAdmin);
         }
-        return user.Memberships[index].IsLiveAt(now) ? ReasonSet.Empty : ReasonSet.Of(ReasonCode.MembershipExpired);
+        return user.Memberships[index].IsLiveAt(now) ? ReasonSet.Empty : ReasonSet.Empty.With(ReasonCode.MembershipExpired);
     }
 
     private static Decision Conclude(ReasonSet reasons) => reasons.IsEmpty ? Decision.Permit() : Decision.Deny(reasons);

@@ -40,7 +40,7 @@ public sealed partial class PolicySnapshot
             }
         }
         // US datasets accept personal grants only; every VO route fails on it.
-        var usFailure = (dataset.Modifiers & DuoModifiers.US) != 0 ? ReasonSet.Of(ReasonCode.DuoUsRequiresPersonalGrant) : ReasonSet.Empty;
+        var usFailure = (dataset.Modifiers & DuoModifiers.US) != 0 ? ReasonSet.Empty.With(ReasonCode.DuoUsRequiresPersonalGrant) : ReasonSet.Empty;
         for (var i = 0; i < memberships; i++)
         {
             var membership = user.KeyAt(i);
@@ -74,7 +74,7 @@ public sealed partial class PolicySnapshot
 
         if (selection.Best is not { } best)
         {
-            reasons = reasons.Union(selection.Candidates == 0 ? ReasonSet.Of(ReasonCode.GrantNone) : selection.Failures);
+            reasons = reasons.Union(selection.Candidates == 0 ? ReasonSet.Empty.With(ReasonCode.GrantNone) : selection.Failures);
             return Decision.Deny(reasons);
         }
         if (!reasons.IsEmpty)
