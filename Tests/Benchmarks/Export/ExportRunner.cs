@@ -43,7 +43,7 @@ public static class ExportRunner
         var manifest = await ExportPipeline.RunAsync(source, request, output);
         var seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rows={manifest.RowsRead} consent_filtered={manifest.RowsFilteredByConsent} suppressed={manifest.RowsSuppressed} written={manifest.RowsWritten} k_achieved={manifest.KAchieved} bytes={manifest.BytesWritten} seconds={seconds:F3} rows_per_s={manifest.RowsRead / seconds:F0}"));
+            $"rows={manifest.RowsRead} consent_filtered={manifest.RowsFilteredByConsent} suppressed={manifest.RowsSuppressed} written={manifest.RowsWritten} k_achieved={manifest.KAchieved} bytes={manifest.BytesWritten} sha256={manifest.Sha256?[..16]} seconds={seconds:F3} rows_per_s={manifest.RowsRead / seconds:F0}"));
         return 0;
     }
 }
