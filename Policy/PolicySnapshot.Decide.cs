@@ -20,7 +20,7 @@ public sealed partial class PolicySnapshot
         // Both ids, then both rows, before any branch on them: the cache misses overlap (see GuidInterner.Find).
         _ids.Find(request.SubjectId, request.ResourceId, out var userId, out var resourceId);
         var user = UserAt(userId);
-        var node = DatasetAt(resourceId);
+        ref readonly var node = ref _datasets.RefAt(resourceId);
         if (user.Subject is null)
         {
             reasons = reasons.With(ReasonCode.SubjectUnknown);

@@ -11,7 +11,7 @@ public sealed partial class PolicySnapshot
     /// <summary>The route of a personal grant, in place of an index into the user's memberships.</summary>
     private const int NoMembership = -1;
 
-    private Decision DecideExport(in AccessRequest request, int userId, in UserRow user, DatasetNode node, ReasonSet reasons)
+    private Decision DecideExport(in AccessRequest request, int userId, in UserRow user, in DatasetNode node, ReasonSet reasons)
     {
         ref readonly var dataset = ref node.Facts;
         if (dataset.Withdrawn)

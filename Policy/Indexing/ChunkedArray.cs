@@ -56,6 +56,19 @@ internal sealed class ChunkedArray<T>
         }
     }
 
+    /// <summary>As the indexer, by reference: for entries too large to copy on the hot path.</summary>
+    public ref readonly T RefAt(int id)
+    {
+        var chunks = _chunks;
+        var c = id >> ChunkBits;
+        if ((uint)c >= (uint)chunks.Length)
+        {
+            return ref _empty;
+        }
+        var chunk = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunks), c);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), id & ChunkMask);
+    }
+
     public IEnumerable<T> Items => _chunks.SelectMany(c => c);
 
     public ChunkedArray<T> SetItem(int id, T value)

@@ -3,9 +3,11 @@ namespace Portal.Policy.Indexing;
 /// <summary>
 /// Everything the snapshot holds under one dataset id: the dataset (null when unknown or removed) and its grants.
 /// They are kept apart because updates arrive in any order: grants on a removed dataset stay indexed and count
-/// again when the dataset comes back.
+/// again when the dataset comes back. A struct stored by value in the snapshot's chunked dataset array: the
+/// decision reads it straight from the chunk, one pointer hop (a cache miss on the critical path) less than an
+/// object per node. The default value is not valid (its grant index has no table): use <see cref="Empty"/>.
 /// </summary>
-internal sealed class DatasetNode(DatasetFacts facts, GrantIndex grants)
+internal readonly struct DatasetNode(DatasetFacts facts, GrantIndex grants)
 {
     public static readonly DatasetNode Empty = new(default, GrantIndex.Empty);
 
