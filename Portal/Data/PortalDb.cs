@@ -5,6 +5,7 @@ using Portal.Features.Audit;
 using Portal.Features.Datasets;
 using Portal.Features.Grants;
 using Portal.Features.Institutions;
+using Portal.Features.Notifications;
 using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
 
@@ -24,6 +25,7 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(opt
     public DbSet<AccessRequest> AccessRequests => Set<AccessRequest>();
     public DbSet<Grant> Grants => Set<Grant>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>ASP.NET Data Protection keys, shared by every instance (cookies, protected connector passwords).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

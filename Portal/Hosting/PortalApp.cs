@@ -1,14 +1,16 @@
 using Microsoft.AspNetCore.DataProtection;
 using MudBlazor.Services;
 using Portal.Components;
-using Portal.Features.Access;
 using Portal.Data;
+using Portal.Features.Access;
 using Portal.Features.Audit;
 using Portal.Features.Demo;
 using Portal.Features.Exports;
 using Portal.Features.Me;
+using Portal.Features.Notifications;
 using Portal.Features.SignIn;
 using Portal.Features.SignIn.Saml;
+using Portal.Features.VirtualOrganizations;
 
 namespace Portal.Hosting;
 
@@ -34,6 +36,10 @@ public static class PortalApp
         services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));
         services.AddSingleton<PolicySync>();
         services.AddHostedService(sp => sp.GetRequiredService<PolicySync>());
+        services.AddPortalNotifications(builder.Configuration);
+        services.AddSingleton<VoService>();
+        services.AddSingleton<InvitationService>();
+        services.AddSingleton<JoinRequestService>();
 
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddPortalAuthentication(builder.Environment);
@@ -70,6 +76,8 @@ public static class PortalApp
         api.MapMeApi();
         api.MapExplainApi();
         api.MapExportApi();
+        api.MapVoApi();
+        api.MapNotificationsApi();
 
         app.MapSignOut();
         if (app.Services.GetRequiredService<SamlSettings>().Enabled)

@@ -30,6 +30,7 @@ public sealed class PostgresCopyReaderTests : IAsyncLifetime
               (3, 7, -7, 'NaN', '-Infinity', false, 'infinity', '-infinity', 'infinity', 'Grüße, "quoted"' || chr(10) || '😀 ok', 'ünï', 'é', -0.5, true),
               (4, 0, 0, 0, 0, false, '0001-01-01', '9999-12-31 23:59:59.999999', '1970-01-01 00:00:00+00', repeat('x', 700000), '', '', 0, true),
               (5, 1, 1, 1, 1, true, '1999-12-31', '1999-12-31 23:59:59', '2000-01-01 00:00:00+00', 'refused', 'r', 'r', 1, false);
+            CREATE TABLE many AS SELECT g::bigint AS id, 'value ' || g AS label, true AS consent FROM generate_series(1, 200000) AS g;
             """, connection);
         await command.ExecuteNonQueryAsync();
     }
@@ -107,5 +108,36 @@ public sealed class PostgresCopyReaderTests : IAsyncLifetime
             throw new IOException("disk full");
 
         public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("disk full");
+    }
+
+    [Fact]
+    public async Task Cancelling_in_the_middle_of_the_copy_stops_it_and_leaves_the_source_usable()
+    {
+        var profile = AnonymizationProfile.Parse("""
+            { "formatVersion": 1, "name": "many", "version": 1,
+              "consent": [ { "column": "consent", "purposes": ["HMB"] } ],
+              "columns": [ { "name": "id", "class": "directIdentifier", "transform": { "type": "pseudonym" } },
+                           { "name": "label", "class": "sensitive" },
+                           { "name": "consent", "class": "other", "transform": { "type": "drop" } } ] }
+            """);
+        var source = new PostgresSource(new PostgresSourceOptions { ConnectionString = _db.ConnectionString, Relation = "many" });
+        using var cts = new CancellationTokenSource();
+        var e = await Assert.ThrowsAsync<ExportException>(() =>
+            ExportPipeline.RunAsync(source, Exports.Request(profile), new CancellingStream(cts), cts.Token).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("the export was cancelled", e.Message);
+        Assert.InRange(e.Manifest!.RowsWritten, 1, 199999);
+
+        var (manifest, _) = await Exports.RunCsvAsync(source, Exports.Request(profile));
+        Assert.Equal(200000, manifest.RowsWritten);
+    }
+
+    /// <summary>Accepts the first write, then cancels the export.</summary>
+    private sealed class CancellingStream(CancellationTokenSource cts) : MemoryStream
+    {
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await base.WriteAsync(buffer, cancellationToken);
+            await cts.CancelAsync();
+        }
     }
 }

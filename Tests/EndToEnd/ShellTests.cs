@@ -13,14 +13,7 @@ public sealed partial class ShellTests(PortalProcess portal, Browser browser) : 
         return await context.NewPageAsync();
     }
 
-    /// <summary>From the portal's sign-in page through the institution's SimpleSAMLphp login form and back.</summary>
-    private static async Task SignInAsAsync(IPage page, string institution, string login)
-    {
-        await page.Locator($"a[href*='idp%2F{institution}']").ClickAsync();
-        await page.Locator("input[name=username]").FillAsync(login);
-        await page.Locator("input[name=password]").FillAsync($"{login}-demo");
-        await page.Locator("button[type=submit], input[type=submit]").First.ClickAsync();
-    }
+    private static Task SignInAsAsync(IPage page, string institution, string login) => IdpLogin.SignInAsync(page, institution, login);
 
     [Fact]
     public async Task An_owner_who_opens_a_protected_page_signs_in_and_lands_on_it()

@@ -35,7 +35,7 @@ public sealed class MigrationTests
         }
         Assert.Equal(
             ["__ef_migrations_history", "access_requests", "audit_events", "data_protection_keys", "dataset_shares", "dataset_stewards", "datasets",
-             "grants", "institutions", "invitations", "memberships", "saml_pending_sign_ins", "saml_replay", "users",
+             "grants", "institutions", "invitations", "memberships", "notifications", "saml_pending_sign_ins", "saml_replay", "users",
              "virtual_organizations"],
             tables);
     }
