@@ -27,9 +27,9 @@ public static class PortalAuthentication
             // A request with a Bearer header is judged by its token alone; anything else by the session cookie.
             .AddPolicyScheme(PortalScheme, "Session or API token", o => o.ForwardDefaultSelector = ctx =>
                 ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? Tokens.BearerTokens.Scheme
+                    ? Tokens.BearerTokens.SchemeName
                     : CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddScheme<AuthenticationSchemeOptions, Tokens.BearerTokens>(Tokens.BearerTokens.Scheme, null)
+            .AddScheme<AuthenticationSchemeOptions, Tokens.BearerTokens>(Tokens.BearerTokens.SchemeName, null)
             .AddCookie(o =>
             {
                 o.Cookie.Name = "portal_session";

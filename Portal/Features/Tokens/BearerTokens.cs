@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -17,7 +16,7 @@ public sealed class BearerTokens(IOptionsMonitor<AuthenticationSchemeOptions> op
     IDbContextFactory<PortalDb> dbs, TimeProvider time, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "Bearer";
+    public const string SchemeName = "Bearer";
     public const string TokenIdClaim = "token_id";
     public const string ScopeClaim = "scope";
     private const string FailureKey = "portal.token.failure";
@@ -71,8 +70,8 @@ public sealed class BearerTokens(IOptionsMonitor<AuthenticationSchemeOptions> op
             new("amr", "token"),
         };
         claims.AddRange(token.Scopes.Select(s => new Claim(ScopeClaim, s)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     private AuthenticateResult Fail(string code, string message)
@@ -118,5 +117,4 @@ public sealed class BearerTokens(IOptionsMonitor<AuthenticationSchemeOptions> op
     public static Guid? TokenIdOf(ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(TokenIdClaim), out var id) ? id : null;
 
-    internal static string LastUsedFormat(DateTimeOffset? at) => at?.ToString("u", CultureInfo.InvariantCulture) ?? "never";
 }

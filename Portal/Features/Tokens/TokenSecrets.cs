@@ -10,9 +10,12 @@ public static class TokenSecrets
 
     public static string New() => Marker + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
+    private static readonly System.Buffers.SearchValues<char> Base64Url =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
     public static bool LooksValid(string value) =>
         value.Length == Marker.Length + 43 && value.StartsWith(Marker, StringComparison.Ordinal) &&
-        value.AsSpan(Marker.Length).IndexOfAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") < 0;
+        value.AsSpan(Marker.Length).IndexOfAnyExcept(Base64Url) < 0;
 
     public static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 
