@@ -10,6 +10,7 @@ using Portal.Features.Me;
 using Portal.Features.Notifications;
 using Portal.Features.SignIn;
 using Portal.Features.SignIn.Saml;
+using Portal.Features.Tokens;
 using Portal.Features.VirtualOrganizations;
 
 namespace Portal.Hosting;
@@ -30,6 +31,7 @@ public static class PortalApp
         services.AddSingleton<AuditLog>();
         services.AddScoped<DemoSeed>();
         services.AddScoped<SessionIssuer>();
+        services.AddSingleton<Features.Tokens.TokenService>();
         services.AddSingleton<Features.Exports.DatasetCredentials>();
         services.AddSingleton<Features.Exports.DatasetSources>();
         services.AddSingleton<Features.Exports.PseudonymKeys>();
@@ -76,6 +78,7 @@ public static class PortalApp
         api.MapMeApi();
         api.MapExplainApi();
         api.MapExportApi();
+        api.MapTokenApi();
         api.MapVoApi();
         api.MapNotificationsApi();
 

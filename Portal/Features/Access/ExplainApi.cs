@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Features.Common;
 using Portal.Features.SignIn;
 using Portal.Policy;
 using P = Portal.Policy.Model;
@@ -42,17 +43,17 @@ internal static class ExplainApi
         }
         if (!Actions.TryGetValue(action ?? "export", out var policyAction))
         {
-            return Problems.Invalid("action", $"Unknown action '{action}'; use one of {string.Join(", ", Actions.Keys)}.");
+            return Failure.Invalid("action", $"Unknown action '{action}'; use one of {string.Join(", ", Actions.Keys)}.").ToProblem();
         }
         var declared = default(P.DeclaredPurpose);
         if (purpose is not null || policyAction is P.PolicyAction.ExportData or P.PolicyAction.RequestAccess)
         {
             if (!PurposeCodes.TryParseDeclared(purpose, commercial ?? false, ethics, out declared, out var error))
             {
-                return Problems.Invalid("purpose", error!);
+                return Failure.Invalid("purpose", error!).ToProblem();
             }
         }
-        var decision = engine.Decide(new P.AccessRequest(me, policyAction, id, time.GetUtcNow(), declared, P.Client.Ui));
+        var decision = engine.Decide(new P.AccessRequest(me, policyAction, id, time.GetUtcNow(), declared, Tokens.BearerTokens.ClientOf(http.User)));
         var o = decision.Obligations;
         return TypedResults.Ok(new ExplainResponse(
             id,

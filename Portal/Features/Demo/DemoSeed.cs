@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.AccessRequests;
-using Portal.Features.Exports;
 using Portal.Features.Audit;
 using Portal.Features.Datasets;
+using Portal.Features.Exports;
 using Portal.Features.Grants;
 using Portal.Features.Institutions;
 using Portal.Features.Users;

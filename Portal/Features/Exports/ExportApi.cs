@@ -6,6 +6,7 @@ using Portal.Connectors.Writers;
 using Portal.Data;
 using Portal.Features.Access;
 using Portal.Features.Audit;
+using Portal.Features.Common;
 using Portal.Features.SignIn;
 using Portal.Policy;
 using P = Portal.Policy.Model;
@@ -38,14 +39,14 @@ internal static class ExportApi
         }
         if (!PurposeCodes.TryParseDeclared(purpose, commercial ?? false, ethics, out var declared, out var purposeError))
         {
-            return Problems.Invalid("purpose", purposeError!);
+            return Failure.Invalid("purpose", purposeError!).ToProblem();
         }
         if (!TryFormat(format, out var exportFormat))
         {
-            return Problems.Invalid("format", $"Unknown format '{format}'; use csv, jsonl or parquet.");
+            return Failure.Invalid("format", $"Unknown format '{format}'; use csv, jsonl or parquet.").ToProblem();
         }
-        var actor = new AuditActor(me, http.User.Identity?.Name, http.Connection.RemoteIpAddress?.ToString());
-        var question = new P.AccessRequest(me, P.PolicyAction.ExportData, id, time.GetUtcNow(), declared, P.Client.Ui);
+        var actor = Caller.From(http).Actor;
+        var question = new P.AccessRequest(me, P.PolicyAction.ExportData, id, time.GetUtcNow(), declared, Tokens.BearerTokens.ClientOf(http.User));
         var decision = engine.Decide(question);
         var purposeText = declared.Disease is null ? declared.Code.ToString() : $"{declared.Code}:{declared.Disease}";
         if (!decision.IsPermit)

@@ -11,7 +11,8 @@ public sealed record Caller(ClaimsPrincipal Principal, string? Ip)
 {
     public Guid? UserId => Principal.UserId();
 
-    public AuditActor Actor => new(UserId, Principal.Identity?.Name, Ip);
+    /// <summary>Who acted, and with which personal token if not in a browser session: every use is attributable.</summary>
+    public AuditActor Actor => new(UserId, Principal.Identity?.Name, Ip, Tokens.BearerTokens.TokenIdOf(Principal));
 
     public static Caller From(HttpContext http)
     {

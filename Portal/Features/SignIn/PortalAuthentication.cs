@@ -13,6 +13,7 @@ namespace Portal.Features.SignIn;
 /// </summary>
 public static class PortalAuthentication
 {
+    public const string PortalScheme = "portal";
     public const string AuthTimeClaim = "auth_time";
     public const string IssuerClaim = "idp";
     public const string NotAfterClaim = "session_not_after";
@@ -22,7 +23,13 @@ public static class PortalAuthentication
 
     public static IServiceCollection AddPortalAuthentication(this IServiceCollection services, IWebHostEnvironment environment)
     {
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        services.AddAuthentication(PortalScheme)
+            // A request with a Bearer header is judged by its token alone; anything else by the session cookie.
+            .AddPolicyScheme(PortalScheme, "Session or API token", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? Tokens.BearerTokens.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, Tokens.BearerTokens>(Tokens.BearerTokens.SchemeName, null)
             .AddCookie(o =>
             {
                 o.Cookie.Name = "portal_session";

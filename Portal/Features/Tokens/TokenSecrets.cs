@@ -1,0 +1,23 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Portal.Features.Tokens;
+
+/// <summary>Token values: "vop_" and 43 base64url characters (256 random bits). Recognisable in logs and by secret scanners.</summary>
+public static class TokenSecrets
+{
+    public const string Marker = "vop_";
+
+    public static string New() => Marker + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static readonly System.Buffers.SearchValues<char> Base64Url =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    public static bool LooksValid(string value) =>
+        value.Length == Marker.Length + 43 && value.StartsWith(Marker, StringComparison.Ordinal) &&
+        value.AsSpan(Marker.Length).IndexOfAnyExcept(Base64Url) < 0;
+
+    public static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
+
+    public static string PrefixOf(string value) => value[..(Marker.Length + 6)];
+}
