@@ -10,8 +10,8 @@ namespace Portal.Connectors.Anonymization;
 /// </summary>
 internal sealed class EquivalenceClasses
 {
-    // Not StringComparer.Ordinal: its non-randomized hash collides massively on these structured keys (a profile
-    // showed most lookup time in equality checks of equal hash codes); Marvin spreads them and resists flooding.
+    // Marvin (randomized per process) rather than StringComparer.Ordinal's non-randomized hash until collisions pile
+    // up: keys are built from data values, which must not be able to steer the table's probes.
     private readonly Dictionary<string, Counts> _classes = new(ClassKeyComparer.Instance);
     private readonly Dictionary<string, Counts>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private char[] _key = new char[256];
