@@ -158,7 +158,8 @@ public sealed partial class PolicySnapshot
     {
         ArgumentNullException.ThrowIfNull(grant);
         var ids = _ids.With(GrantIds(grant));
-        var datasets = _grantsById.TryGetValue(grant.Id, out var old) ? RemoveRow(old) : _datasets;
+        // A grant that stays on its dataset (the usual update, e.g. a revocation) is replaced in one rebuild.
+        var datasets = _grantsById.TryGetValue(grant.Id, out var old) && old.DatasetId != grant.DatasetId ? RemoveRow(old) : _datasets;
         var id = ids.Find(grant.DatasetId);
         var node = datasets[id];
         datasets = datasets.SetItem(id, node.WithGrants(node.Grants.With(new GrantRow(grant, ids, _diseases))));
@@ -246,6 +247,6 @@ public sealed partial class PolicySnapshot
     {
         var id = _ids.Find(old.DatasetId);
         var node = _datasets[id];
-        return _datasets.SetItem(id, node.WithGrants(node.Grants.Without(old.Id)));
+        return _datasets.SetItem(id, node.WithGrants(node.Grants.Without(old)));
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Portal.Policy.Model;
 
 namespace Portal.Policy.Indexing;
 
@@ -92,25 +93,35 @@ internal readonly struct GrantIndex
         ofC = Resolve(homeC, c);
     }
 
+    /// <summary>This index with the row added, or put in place of the row of the same grant (one rebuild, not two).</summary>
     public GrantIndex With(GrantRow row)
     {
-        var rows = new GrantRow[_rows.Length + 1];
-        _rows.CopyTo(rows, 0);
-        rows[^1] = row;
+        var index = IndexOf(row.Grant);
+        GrantRow[] rows = index < 0 ? [.. _rows, row] : [.. _rows];
+        if (index >= 0)
+        {
+            rows[index] = row;
+        }
         return new GrantIndex(rows);
     }
 
-    public GrantIndex Without(Guid grantId)
+    public GrantIndex Without(Grant grant)
     {
-        var rows = new List<GrantRow>(_rows.Length);
-        foreach (var row in _rows)
+        var index = IndexOf(grant);
+        return index < 0 ? this : Of([.. _rows.AsSpan(0, index), .. _rows.AsSpan(index + 1)]);
+    }
+
+    // By record first: an upsert replaces the record the index holds, so the Guid comparison is rarely needed.
+    private int IndexOf(Grant grant)
+    {
+        for (var i = 0; i < _rows.Length; i++)
         {
-            if (row.Grant.Id != grantId)
+            if (ReferenceEquals(_rows[i].Grant, grant) || _rows[i].Grant.Id == grant.Id)
             {
-                rows.Add(row);
+                return i;
             }
         }
-        return rows.Count == 0 ? Empty : new GrantIndex([.. rows]);
+        return -1;
     }
 
     // The home slot answers most lookups; a collision falls back to the full probe.
