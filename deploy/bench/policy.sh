@@ -30,7 +30,7 @@ echo "== Cedar (@cedar-policy/cedar-wasm from package-lock.json)"
   node bench.mjs "$out/cedar-input.json" 5 | tee "$out/cedar.json"
 ) || { echo "Cedar run failed or disagreed with Portal.Policy (see above)" >&2; exit 1; }
 
-echo "== incremental updates on the same world, one at a time through PolicyEngine (median and max microseconds)"
+echo "== incremental updates on the same world, one at a time through PolicyEngine (microseconds: warm median, first-tier-JIT median, max)"
 cat "$out/updates.txt"
 echo "== latency (Stopwatch per decision, after JIT warm-up): $(tr '\n' ' ' <"$out/latency.txt")"
 echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other processes share them; compare runs at similar load)"
