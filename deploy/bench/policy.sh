@@ -44,6 +44,9 @@ const bytes = b.Memory.BytesAllocatedPerOperation;
 const latency = Object.fromEntries(fs.readFileSync(latencyPath, 'utf8').trim().split('\n').map((l) => l.split('=')));
 const c = JSON.parse(fs.readFileSync(cedarPath, 'utf8'));
 const fmt = (n) => Math.round(n).toString();
+const s = b.Statistics;
+console.log(`== BDN per decision: mean ${s.Mean.toFixed(1)} ns, median ${s.Median.toFixed(1)} ns, min ${s.Min.toFixed(1)} ns ` +
+  `over ${s.N} iterations (the last line uses the mean)`);
 console.log(`policy: ${fmt(1e9 / nsPerDecision)} decisions/s (${bytes} B/decision, p99 ${latency.p99_ns} ns); ` +
   `cedar: ${fmt(c.decisionsPerSecond)} decisions/s (p99 ${c.p99Ns} ns, ${c.agree}/${c.questions} decisions agree)`);
 JS
