@@ -32,6 +32,7 @@ public static class PortalApp
         services.AddScoped<DemoSeed>();
         services.AddScoped<SessionIssuer>();
         services.AddSingleton<Features.Tokens.TokenService>();
+        services.AddSingleton<AuditReview>();
         services.AddSingleton<Features.Exports.DatasetCredentials>();
         services.AddSingleton<Features.Exports.DatasetSources>();
         services.AddSingleton<Features.Exports.PseudonymKeys>();
@@ -79,6 +80,7 @@ public static class PortalApp
         api.MapExplainApi();
         api.MapExportApi();
         api.MapTokenApi();
+        api.MapAuditApi();
         api.MapVoApi();
         api.MapNotificationsApi();
 
