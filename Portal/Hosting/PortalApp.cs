@@ -48,6 +48,7 @@ public static class PortalApp
         services.AddPortalAuthentication(builder.Environment);
         services.AddSaml(saml);
         services.AddPortalProblemDetails();
+        services.AddPortalRateLimits(builder.Configuration);
         services.AddPortalHealthChecks();
         services.AddOpenApi();
         services.AddHttpContextAccessor();
@@ -69,13 +70,14 @@ public static class PortalApp
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapPortalHealthChecks();
         app.MapOpenApi().AllowAnonymous();
 
-        var api = app.MapGroup("/api").RequireAuthorization();
+        var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(RateLimits.ApiPolicy);
         api.MapMeApi();
         api.MapExplainApi();
         api.MapExportApi();
