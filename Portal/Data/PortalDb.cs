@@ -26,6 +26,7 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(opt
     public DbSet<Grant> Grants => Set<Grant>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Features.Tokens.ApiToken> ApiTokens => Set<Features.Tokens.ApiToken>();
+    public DbSet<Features.Passports.VisaSigningKey> VisaSigningKeys => Set<Features.Passports.VisaSigningKey>();
     public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>ASP.NET Data Protection keys, shared by every instance (cookies, protected connector passwords).</summary>

@@ -8,6 +8,7 @@ using Portal.Features.Demo;
 using Portal.Features.Exports;
 using Portal.Features.Me;
 using Portal.Features.Notifications;
+using Portal.Features.Passports;
 using Portal.Features.SignIn;
 using Portal.Features.SignIn.Saml;
 using Portal.Features.Tokens;
@@ -33,6 +34,7 @@ public static class PortalApp
         services.AddScoped<SessionIssuer>();
         services.AddSingleton<Features.Tokens.TokenService>();
         services.AddSingleton<AuditReview>();
+        services.AddSingleton<Features.Passports.VisaKeys>();
         services.AddSingleton<Features.Exports.DatasetCredentials>();
         services.AddSingleton<Features.Exports.DatasetSources>();
         services.AddSingleton<Features.Exports.PseudonymKeys>();
@@ -83,6 +85,7 @@ public static class PortalApp
         api.MapExportApi();
         api.MapTokenApi();
         api.MapAuditApi();
+        api.MapPassportApi(app);
         api.MapVoApi();
         api.MapNotificationsApi();
 

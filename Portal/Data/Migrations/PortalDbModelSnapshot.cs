@@ -670,6 +670,28 @@ namespace Portal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Portal.Features.Passports.VisaSigningKey", b =>
+                {
+                    b.Property<string>("Kid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("kid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected_private_key");
+
+                    b.HasKey("Kid")
+                        .HasName("pk_visa_signing_keys");
+
+                    b.ToTable("visa_signing_keys", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.SignIn.Saml.PendingSignIn", b =>
                 {
                     b.Property<string>("RelayState")

@@ -14,7 +14,7 @@ namespace Portal.Features.Tokens;
 public sealed class TokenService(IDbContextFactory<PortalDb> dbs, AuditLog audit, TimeProvider time)
 {
     public const int MaxLifetimeDays = 365;
-    public static readonly IReadOnlyList<string> OfferedScopes = ["catalogue:read", "data:export"];
+    public static readonly IReadOnlyList<string> OfferedScopes = ["catalogue:read", "data:export", "permissions:read"];
 
     public sealed record TokenInfo(Guid Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt,
         DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);

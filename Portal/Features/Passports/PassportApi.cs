@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Features.Common;
+using Portal.Features.Grants;
+using Portal.Features.SignIn;
+using Portal.Features.Tokens;
+using Portal.Features.VirtualOrganizations;
+
+namespace Portal.Features.Passports;
+
+/// <summary>
+/// GA4GH Passports: one signed ControlledAccessGrants visa (RS256 JWT) per live grant of a researcher, at
+/// /api/permissions/{user}, and the keys that verify them at /.well-known/jwks.json.
+/// </summary>
+internal static class PassportApi
+{
+    public const string PermissionsScope = "permissions:read";
+
+    public static void MapPassportApi(this RouteGroupBuilder api, IEndpointRouteBuilder app)
+    {
+        api.MapGet("/permissions/{user}", PermissionsAsync).WithTags("Passports")
+            .WithSummary("Your GA4GH Passport: a ControlledAccessGrants visa per live grant ('me' or your own id).");
+        app.MapGet("/.well-known/jwks.json", JwksAsync).AllowAnonymous().WithTags("Passports");
+    }
+
+    private static async Task<IResult> PermissionsAsync(string user, HttpContext http, PortalDb db, VisaKeys keys, TimeProvider time, CancellationToken ct)
+    {
+        if (http.User.UserId() is not { } me)
+        {
+            return Failure.SignInRequired.ToProblem();
+        }
+        if (user != "me" && (!Guid.TryParse(user, out var asked) || asked != me))
+        {
+            return Failure.Forbidden("A passport is issued to its holder only.").ToProblem();
+        }
+        if (BearerTokens.TokenIdOf(http.User) is not null && !http.User.HasClaim(BearerTokens.ScopeClaim, PermissionsScope))
+        {
+            return Failure.Forbidden($"This token lacks the scope {PermissionsScope}.").ToProblem();
+        }
+        var now = time.GetUtcNow();
+        var grants = await LiveGrantsAsync(db, me, now, ct);
+        var key = await keys.CurrentAsync(ct);
+        var issuer = $"{http.Request.Scheme}://{http.Request.Host}";
+        var visas = grants.Select(g => Sign(key, new Dictionary<string, object>
+        {
+            ["iss"] = issuer,
+            ["sub"] = me.ToString(),
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = g.Until.ToUnixTimeSeconds(),
+            ["jti"] = Guid.NewGuid().ToString(),
+            ["ga4gh_visa_v1"] = new Dictionary<string, object>
+            {
+                ["type"] = "ControlledAccessGrants",
+                ["asserted"] = g.Grant.CreatedAt.ToUnixTimeSeconds(),
+                ["value"] = $"{issuer}/datasets/{g.Grant.DatasetId}",
+                ["source"] = issuer,
+                ["by"] = "dac",
+            },
+        }, issuer)).ToList();
+        return Results.Ok(new Dictionary<string, object> { ["ga4gh_passport_v1"] = visas });
+    }
+
+    /// <summary>Grants naming this person, or a VO (role, institution) of which they are a live member; a visa ends with the sooner of the two.</summary>
+    private static async Task<List<(Grant Grant, DateTimeOffset Until)>> LiveGrantsAsync(PortalDb db, Guid me, DateTimeOffset now, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == me, ct);
+        if (user.Suspended)
+        {
+            return [];
+        }
+        var memberships = await db.Memberships.AsNoTracking()
+            .Where(m => m.UserId == me && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now)).ToListAsync(ct);
+        var vos = memberships.Select(m => m.VoId).ToList();
+        var grants = await db.Grants.AsNoTracking()
+            .Where(g => g.RevokedAt == null && g.ValidFrom <= now && g.ValidUntil > now && g.Dataset!.Status == Datasets.DatasetStatus.Active)
+            .Where(g => g.GranteeUserId == me || (g.GranteeVoId != null && vos.Contains(g.GranteeVoId.Value)))
+            .ToListAsync(ct);
+        var result = new List<(Grant, DateTimeOffset)>();
+        foreach (var g in grants)
+        {
+            if (g.GranteeKind == GranteeKind.Person)
+            {
+                result.Add((g, g.ValidUntil));
+                continue;
+            }
+            var m = memberships.Single(x => x.VoId == g.GranteeVoId);
+            var covered = g.GranteeKind switch
+            {
+                GranteeKind.Vo => true,
+                GranteeKind.VoRole => m.Role == g.GranteeRole,
+                GranteeKind.VoInstitution => user.InstitutionId == g.GranteeInstitutionId,
+                _ => false,
+            };
+            if (covered)
+            {
+                result.Add((g, m.ExpiresAt is { } end && end < g.ValidUntil ? end : g.ValidUntil));
+            }
+        }
+        return result;
+    }
+
+    private static async Task<IResult> JwksAsync(VisaKeys keys, CancellationToken ct)
+    {
+        var all = await keys.AllAsync(ct);
+        return Results.Ok(new
+        {
+            keys = all.Select(k =>
+            {
+                var p = k.Rsa.ExportParameters(false);
+                return new { kty = "RSA", use = "sig", alg = "RS256", kid = k.Kid, n = Base64Url(p.Modulus!), e = Base64Url(p.Exponent!) };
+            }),
+        });
+    }
+
+    private static string Sign(VisaKeys.Key key, Dictionary<string, object> claims, string issuer)
+    {
+        var header = new Dictionary<string, object> { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = key.Kid, ["jku"] = $"{issuer}/.well-known/jwks.json" };
+        var signingInput = Base64Url(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var signature = key.Rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return signingInput + "." + Base64Url(signature);
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
