@@ -23,7 +23,8 @@ internal static class Telemetry
                 .AddHttpClientInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddMeter(PortalMetrics.MeterName)
-                .AddPrometheusExporter());
+                // Scrapers come every few seconds at most; a cached answer would only show them stale numbers.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         if (!string.IsNullOrWhiteSpace(otlp))
         {
