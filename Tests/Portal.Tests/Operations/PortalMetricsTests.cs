@@ -6,7 +6,18 @@ using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Operations;
 
+/// <summary>
+/// Metrics listeners are process-wide: a host's exporter also counts what other test hosts do at the same time. These
+/// tests compare exact counts, so they run alone, after every parallel test.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideMetrics
+{
+    public const string Name = "Process-wide metrics";
+}
+
 /// <summary>/metrics carries the portal's own counters: sign-ins by outcome and reason, decisions, exports and bytes.</summary>
+[Collection(ProcessWideMetrics.Name)]
 public sealed class PortalMetricsTests(HospitalPortalFactory portal) : IClassFixture<HospitalPortalFactory>
 {
     private const string HivResearch = "purpose=DS:HIV&ethics=UNI-IRB-2026-117";
