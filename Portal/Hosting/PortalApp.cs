@@ -31,6 +31,7 @@ public static class PortalApp
         services.AddDbContextFactory<PortalDb>(o => PortalDbSetup.Configure(o, connectionString));
         services.AddScoped(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDb>>().CreateDbContext());
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ClusterSingleton(connectionString, sp.GetRequiredService<ILogger<ClusterSingleton>>()));
         services.AddSingleton<AuditLog>();
         services.AddScoped<DemoSeed>();
         services.AddScoped<SessionIssuer>();
