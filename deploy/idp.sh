@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Demo IdP for two institutions (a hospital and a university) on SimpleSAMLphp, served by PHP's built-in server.
 #   deploy/idp.sh start [port]   start (idempotent); default port 8081 (or $IDP_PORT)
+#   deploy/idp.sh run [port]     start and stay in the foreground until the server ends (containers: deploy/idp/Dockerfile)
 #   deploy/idp.sh stop           stop the server this script started
 #   deploy/idp.sh status
 # Environment:
+#   IDP_LISTEN           address the server binds (default 127.0.0.1; 0.0.0.0 in a container)
 #   SP_BASE_URL          the portal's base URL (default http://localhost:5000): entity <base>/saml/metadata, ACS <base>/saml/acs
 #   IDP_ENCRYPT=1        encrypt assertions to the portal's encryption certificate, read from
 #   SP_ENCRYPTION_CERT   a PEM file, or else fetched from <SP_BASE_URL>/saml/metadata
@@ -144,7 +146,7 @@ start() {
       exit 1
     fi
     DEMO_IDP_STATE="$STATE" SIMPLESAMLPHP_CONFIG_DIR="$STATE/hospital/config" \
-      nohup php -S "127.0.0.1:$PORT" -t "$WWW" "$REPO/deploy/idp/router.php" >"$STATE/server.log" 2>&1 &
+      nohup php -S "${IDP_LISTEN:-127.0.0.1}:$PORT" -t "$WWW" "$REPO/deploy/idp/router.php" >"$STATE/server.log" 2>&1 &
     echo $! > "$PIDFILE"
     echo "$PORT" > "$STATE/server.port"
   fi
@@ -164,7 +166,9 @@ stop() {
 
 case "${1:-}" in
   start) shift; start "$@" ;;
+  # The container's main process: the server is this shell's child, so wait returns (with its status) when it ends.
+  run) shift; start "$@"; trap 'kill "$(cat "$PIDFILE")" 2>/dev/null' TERM INT; wait "$(cat "$PIDFILE")" ;;
   stop) stop ;;
   status) if running; then echo "running on port $(cat "$STATE/server.port") (pid $(cat "$PIDFILE"))"; else echo "stopped"; fi ;;
-  *) echo "usage: $0 start [port] | stop | status" >&2; exit 2 ;;
+  *) echo "usage: $0 start [port] | run [port] | stop | status" >&2; exit 2 ;;
 esac

@@ -8,7 +8,8 @@ cd "$ROOT"
 TEST_PG_PORT=${TEST_PG_PORT:-55433}
 
 ensure_dotnet
-ensure_packages postgresql-15 chromium python3 openssl simplesamlphp php-cli php-xml php-mbstring
+# docker-compose: Operations tests validate deploy/compose.yaml with "docker-compose config" (no daemon needed).
+ensure_packages postgresql-15 chromium python3 openssl simplesamlphp php-cli php-xml php-mbstring docker-compose
 
 "$ROOT/deploy/pg.sh" start test "$TEST_PG_PORT"
 trap '"$ROOT/deploy/pg.sh" stop test >/dev/null 2>&1 || true' EXIT

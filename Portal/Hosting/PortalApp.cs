@@ -25,10 +25,14 @@ public static class PortalApp
         var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
         var saml = SamlSettings.Read(builder.Configuration);
 
+        builder.AddPortalLogging();
+        builder.AddPortalTelemetry();
         var services = builder.Services;
+        services.AddPortalForwardedHeaders(builder.Configuration);
         services.AddDbContextFactory<PortalDb>(o => PortalDbSetup.Configure(o, connectionString));
         services.AddScoped(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDb>>().CreateDbContext());
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ClusterSingleton(connectionString, sp.GetRequiredService<ILogger<ClusterSingleton>>()));
         services.AddSingleton<AuditLog>();
         services.AddScoped<DemoSeed>();
         services.AddScoped<SessionIssuer>();
@@ -64,6 +68,8 @@ public static class PortalApp
     public static WebApplication MapPortal(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // First: everything after it (HSTS, cookies, SAML URLs, audit addresses) must see the browser's scheme and address.
+        app.UsePortalForwardedHeaders();
         app.UsePortalErrorHandling();
         if (!app.Environment.IsDevelopment())
         {
@@ -77,6 +83,7 @@ public static class PortalApp
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapPortalHealthChecks();
+        app.MapPortalMetrics();
         app.MapOpenApi().AllowAnonymous();
 
         var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(RateLimits.ApiPolicy);

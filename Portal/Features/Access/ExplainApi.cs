@@ -35,7 +35,7 @@ internal static class ExplainApi
 
     private static Results<Ok<ExplainResponse>, ProblemHttpResult, UnauthorizedHttpResult> Explain(
         Guid id, string? purpose, bool? commercial, string? ethics, string? action,
-        HttpContext http, PolicyEngine engine, TimeProvider time)
+        HttpContext http, PolicyEngine engine, TimeProvider time, Hosting.PortalMetrics metrics)
     {
         if (http.User.UserId() is not { } me)
         {
@@ -54,6 +54,7 @@ internal static class ExplainApi
             }
         }
         var decision = engine.Decide(new P.AccessRequest(me, policyAction, id, time.GetUtcNow(), declared, Tokens.BearerTokens.ClientOf(http.User)));
+        metrics.Decision("explain", decision.Effect);
         var o = decision.Obligations;
         return TypedResults.Ok(new ExplainResponse(
             id,

@@ -86,7 +86,8 @@ public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, ICo
         var hospital = new ConnectorSettings
         {
             Kind = ConnectorKind.PostgreSql,
-            Host = "127.0.0.1",
+            // In containers the hospital database is another host ("postgres"), not this machine.
+            Host = configuration["Demo:HospitalHost"] ?? "127.0.0.1",
             Port = configuration.GetValue("Demo:HospitalPort", 5433),
             Database = configuration["Demo:HospitalDatabase"] ?? "hospital",
             Schema = "public",

@@ -31,7 +31,7 @@ internal static class ExportApi
     private static async Task<IResult> ExportAsync(
         Guid id, string? purpose, bool? commercial, string? ethics, string? format, bool? gzip,
         HttpContext http, PolicyEngine engine, PortalDb db, AuditLog audit, DatasetSources sources, PseudonymKeys keys,
-        TimeProvider time, ILoggerFactory logs)
+        TimeProvider time, ILoggerFactory logs, Hosting.PortalMetrics metrics)
     {
         if (http.User.UserId() is not { } me)
         {
@@ -48,6 +48,7 @@ internal static class ExportApi
         var actor = Caller.From(http).Actor;
         var question = new P.AccessRequest(me, P.PolicyAction.ExportData, id, time.GetUtcNow(), declared, Tokens.BearerTokens.ClientOf(http.User));
         var decision = engine.Decide(question);
+        metrics.Decision("export", decision.Effect);
         var purposeText = declared.Disease is null ? declared.Code.ToString() : $"{declared.Code}:{declared.Disease}";
         if (!decision.IsPermit)
         {
@@ -100,12 +101,12 @@ internal static class ExportApi
             Clock = time,
         };
 
-        return await StreamAsync(http, engine, db, audit, time, logs, question, grant.Id, id, actor, source, request, purposeText, dataset.Name);
+        return await StreamAsync(http, engine, db, audit, time, logs, metrics, question, grant.Id, id, actor, source, request, purposeText, dataset.Name);
     }
 
     private static async Task<IResult> StreamAsync(
         HttpContext http, PolicyEngine engine, PortalDb db, AuditLog audit, TimeProvider time, ILoggerFactory logs,
-        P.AccessRequest question, Guid grantId, Guid id, AuditActor actor, Connectors.Sources.ExportSource source,
+        Hosting.PortalMetrics metrics, P.AccessRequest question, Guid grantId, Guid id, AuditActor actor, Connectors.Sources.ExportSource source,
         ExportRequest request, string purposeText, string datasetName)
     {
         var exportFormat = request.Format;
@@ -114,6 +115,7 @@ internal static class ExportApi
         var started = audit.Add(db, "export.started", AuditOutcome.Success, actor, datasetId: id, grantId: grantId,
             details: new { purpose = purposeText, format = exportFormat.ToString(), gzip = request.Gzip, k = request.K, columns = request.Columns });
         await db.SaveChangesAsync(http.RequestAborted);
+        metrics.ExportStarted(exportFormat.ToString());
 
         http.Response.ContentType = ContentType(exportFormat, request.Gzip);
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{FileName(datasetName, exportFormat, request.Gzip)}\"";
@@ -128,6 +130,7 @@ internal static class ExportApi
             audit.Add(db, "export.completed", AuditOutcome.Success, actor, datasetId: id, grantId: grantId,
                 details: JsonDocument.Parse(manifest.ToJson()));
             await db.SaveChangesAsync(CancellationToken.None);
+            metrics.ExportCompleted(exportFormat.ToString(), manifest.BytesWritten);
             return Results.Empty;
         }
         catch (ExportException e)
@@ -136,6 +139,7 @@ internal static class ExportApi
             audit.Add(db, "export.aborted", AuditOutcome.Failure, actor, datasetId: id, grantId: grantId, reason: reason,
                 details: e.Manifest is { } m ? JsonDocument.Parse(m.ToJson()) : new { error = e.Message });
             await db.SaveChangesAsync(CancellationToken.None);
+            metrics.ExportAborted(exportFormat.ToString(), reason, e.Manifest?.BytesWritten ?? 0);
             logs.CreateLogger(typeof(ExportApi)).LogWarning("Export {ExportId} aborted: {Reason}", started.Id, reason);
             if (!http.Response.HasStarted)
             {

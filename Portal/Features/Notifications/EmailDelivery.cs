@@ -131,13 +131,20 @@ public sealed class EmailDelivery(
             n.EmailStatus = EmailStatus.Failed;
             n.EmailNextAttemptAt = null;
             Erase(n);
-            logger.LogWarning("Gave up e-mailing notification {Id} after {Attempts} attempts: {Error}", n.Id, n.EmailAttempts, e.Message);
+            logger.LogWarning("Gave up e-mailing notification {Id} after {Attempts} attempts: {Error}", n.Id, n.EmailAttempts, FailureKind(e));
             return;
         }
         n.EmailNextAttemptAt = now + Backoff(n.EmailAttempts);
         logger.LogInformation("E-mail for notification {Id} failed (attempt {Attempts}), retry at {At}: {Error}",
-            n.Id, n.EmailAttempts, n.EmailNextAttemptAt, e.Message);
+            n.Id, n.EmailAttempts, n.EmailNextAttemptAt, FailureKind(e));
     }
+
+    /// <summary>
+    /// What the log says about a failed delivery: the exception type and SMTP status, never its message, because SMTP
+    /// servers quote the recipient's address in theirs. The full text stays in the notification row (EmailLastError).
+    /// </summary>
+    private static string FailureKind(Exception e) =>
+        e is SmtpCommandException smtp ? $"{e.GetType().Name} {(int)smtp.StatusCode} {smtp.ErrorCode}" : e.GetType().Name;
 
     /// <summary>30 s, 1 min, 2 min, … up to an hour.</summary>
     public static TimeSpan Backoff(int attempts) =>

@@ -9,7 +9,7 @@ using Portal.Features.Users;
 namespace Portal.Features.SignIn;
 
 /// <summary>Turns an authenticated user row into a portal session, and records it.</summary>
-public sealed class SessionIssuer(PortalDb db, AuditLog audit, TimeProvider time)
+public sealed class SessionIssuer(PortalDb db, AuditLog audit, TimeProvider time, Hosting.PortalMetrics metrics)
 {
     /// <param name="notAfter">The IdP's SessionNotOnOrAfter: the session never outlives what the IdP allowed.</param>
     /// <param name="details">What the audit event records beside the method (IdP, identifier used, dropped values).</param>
@@ -24,6 +24,7 @@ public sealed class SessionIssuer(PortalDb db, AuditLog audit, TimeProvider time
             new AuditActor(user.Id, user.DisplayName, http.Connection.RemoteIpAddress?.ToString()),
             details: new { method, issuer = user.Issuer, more = details });
         await db.SaveChangesAsync(ct);
+        metrics.SignInSucceeded(method);
 
         var claims = new List<Claim>
         {

@@ -47,7 +47,7 @@ internal static class SamlEndpoints
     private static async Task<IResult> AcsAsync(
         [FromForm(Name = "SAMLResponse")] string? samlResponse, [FromForm(Name = "RelayState")] string? relayState,
         HttpContext http, SamlResponseValidator validator, PendingSignInStore pendingStore, SamlIdentityProviders idps,
-        PortalDb db, AuditLog audit, SessionIssuer sessions, TimeProvider time, CancellationToken ct)
+        PortalDb db, AuditLog audit, SessionIssuer sessions, TimeProvider time, Hosting.PortalMetrics metrics, CancellationToken ct)
     {
         var nonce = http.Request.Cookies[PendingSignInStore.BindingCookie];
         http.Response.Cookies.Delete(PendingSignInStore.BindingCookie, new CookieOptions { Path = "/saml" });
@@ -60,6 +60,7 @@ internal static class SamlEndpoints
             audit.Add(db, "signin.failed", AuditOutcome.Failure, new AuditActor(null, null, ip), reason: failure.Code,
                 details: new { method = "saml", idp = result.IdpEntityId, responseId = result.ResponseId, detail = failure.Detail });
             await db.SaveChangesAsync(ct);
+            metrics.SignInFailed("saml", failure.Code);
             return Results.Redirect("/signin/failed?reason=" + Uri.EscapeDataString(failure.Code));
         }
 
@@ -70,6 +71,7 @@ internal static class SamlEndpoints
             audit.Add(db, "signin.failed", AuditOutcome.Denied, new AuditActor(user.Id, user.DisplayName, ip), reason: "account.suspended",
                 details: new { method = "saml", idp = identity.IdpEntityId });
             await db.SaveChangesAsync(ct);
+            metrics.SignInFailed("saml", "account.suspended");
             return Results.Redirect("/signin/failed?reason=account.suspended");
         }
         await sessions.SignInAsync(http, user, "saml", ct, identity.SessionNotOnOrAfter,
