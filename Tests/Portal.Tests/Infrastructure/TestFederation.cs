@@ -17,6 +17,8 @@ public static class TestFederation
     public static readonly TestIdp Hospital = new(DemoSeed.HospitalIdp, TestKeys.IdpSigning, DemoSeed.HospitalScope);
     public static readonly TestIdp University = new(DemoSeed.UniversityIdp, TestKeys.OtherIdpSigning, DemoSeed.UniversityScope);
 
+    private static readonly HashSet<string> Written = [];
+
     private static readonly Lazy<string> Folder = new(() => Directory.CreateTempSubdirectory("portal-test-federation-").FullName);
 
     public static IReadOnlyDictionary<string, string> Settings(string baseUrl, params (string EntityId, X509Certificate2 Key, string Scope)[] idps)
@@ -39,10 +41,20 @@ public static class TestFederation
         }
         return settings;
 
+        // Test classes run in parallel and read these files while starting: each file is written once, whole,
+        // then only read (a rewrite under a reader made the portal see half a key).
         string WritePem(string name, string content)
         {
             var path = Path.Combine(dir, name);
-            File.WriteAllText(path, content);
+            lock (Written)
+            {
+                if (Written.Add(path))
+                {
+                    var temp = path + ".tmp";
+                    File.WriteAllText(temp, content);
+                    File.Move(temp, path, overwrite: true);
+                }
+            }
             return path;
         }
     }
