@@ -80,7 +80,8 @@ public sealed record SamlSettings(
             X509Certificate2 certificate;
             try
             {
-                certificate = X509Certificate2.CreateFromPemFile(certificatePath);
+                // The certificate alone: CreateFromPemFile would look for a private key the portal must never have.
+                certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
             {
