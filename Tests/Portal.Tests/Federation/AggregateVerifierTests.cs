@@ -1,8 +1,8 @@
-using Xunit.Abstractions;
 using System.Diagnostics;
 using System.Text;
 using Portal.Features.SignIn.Saml;
 using Portal.Tests.Saml;
+using Xunit.Abstractions;
 
 namespace Portal.Tests.Federation;
 

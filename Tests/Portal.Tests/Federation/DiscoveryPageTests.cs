@@ -1,4 +1,3 @@
-using Xunit.Abstractions;
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -8,6 +7,7 @@ using Portal.Features.SignIn.Discovery;
 using Portal.Features.SignIn.Saml;
 using Portal.Tests.Infrastructure;
 using Portal.Tests.Saml;
+using Xunit.Abstractions;
 
 namespace Portal.Tests.Federation;
 
