@@ -175,6 +175,20 @@ public sealed partial class DiscoveryPageTests(FederationPortalFactory portal, I
             && cookies.Any(c => c.StartsWith(LastChoiceCookie.Name + "=", StringComparison.Ordinal)), "an unknown IdP is not remembered");
     }
 
+    [Fact]
+    public async Task The_page_links_the_configured_external_discovery_service_per_the_protocol()
+    {
+        var page = WebUtility.HtmlDecode(await PageAsync("?ReturnUrl=%2Fvos"));
+        var expected = "https://ds.example.org/ds/?entityID=" + Uri.EscapeDataString("http://localhost/saml/metadata")
+            + "&return=" + Uri.EscapeDataString("http://localhost/saml/login?returnUrl=%2Fvos") + "&returnIDParam=entityID";
+        Assert.Contains($"href=\"{expected}\"", page, StringComparison.Ordinal);
+
+        // The SP's metadata declares that return location, as discovery services require.
+        using var client = portal.CreateBrowserClient();
+        var metadata = await client.GetStringAsync(new Uri("/saml/metadata", UriKind.Relative));
+        Assert.Contains($"Binding=\"{SamlNames.IdpDiscovery}\" Location=\"http://localhost/saml/login\"", metadata, StringComparison.Ordinal);
+    }
+
     private const int DiscoveryPageSize = 50;
 
     internal static ResponseScenario SignedInScenario(TestEntity idp, string requestId, string relayState, DateTimeOffset issuedAt)

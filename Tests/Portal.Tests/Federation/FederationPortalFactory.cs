@@ -17,6 +17,7 @@ public class FederationPortalFactory : PortalFactory
             ["Saml:Federations:test:Metadata"] = AggregatePath,
             ["Saml:Federations:test:SigningCertificate"] = TestAggregate.WriteFederationCertificate(Folder),
             ["Saml:Federations:test:CachePath"] = CachePath,
+            ["Saml:DiscoveryService"] = "https://ds.example.org/ds/",
         };
         File.WriteAllBytes(AggregatePath, InitialAggregate().SignedBytes());
         return settings;
