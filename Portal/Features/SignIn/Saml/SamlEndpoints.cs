@@ -18,15 +18,24 @@ internal static class SamlEndpoints
         saml.MapPost("/acs", AcsAsync).DisableAntiforgery();
     }
 
+    /// <summary>
+    /// Starts a sign-in at the chosen IdP. The choice comes from the portal's own page (<c>idp</c>) or from an
+    /// external discovery service answering per the SAML IdP Discovery protocol (<c>entityID</c>, its default
+    /// returnIDParam). Either way it is only a name: it is looked up in the trusted directory, and an unknown one
+    /// ends in the readable failure page.
+    /// </summary>
     private static async Task<IResult> LoginAsync(
-        string? idp, string? returnUrl, HttpContext http, SamlIdentityProviders idps, AuthnRequestBuilder requests,
-        PendingSignInStore pending, CancellationToken ct)
+        string? idp, [FromQuery(Name = "entityID")] string? entityId, string? returnUrl, HttpContext http,
+        SamlIdentityProviders idps, AuthnRequestBuilder requests, PendingSignInStore pending, CancellationToken ct)
     {
-        var provider = idp is null ? null : idps.Find(idp);
+        // Two different answers in one request are ambiguous; neither is guessed at.
+        var chosen = idp is not null && entityId is not null && idp != entityId ? null : idp ?? entityId;
+        var provider = chosen is null ? null : idps.Find(chosen);
         if (provider?.RedirectSsoUrl is null)
         {
             return Results.Redirect("/signin/failed?reason=" + Uri.EscapeDataString(SamlReasons.IdpUnknown));
         }
+        Discovery.LastChoiceCookie.Remember(http, provider.EntityId);
         var redirect = requests.Build(provider, ReturnPath.SanitizeOrHome(returnUrl));
         var nonce = PendingSignInStore.NewNonce();
         await pending.SaveAsync(redirect.Pending, nonce, ct);

@@ -21,6 +21,8 @@ public static class SamlNames
     public const string UriNameFormat = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri";
     public const string HttpRedirectBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
     public const string HttpPostBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+    /// <summary>SAML IdP Discovery protocol: the DiscoveryResponse element's namespace and its binding.</summary>
+    public const string IdpDiscovery = "urn:oasis:names:tc:SAML:profiles:SSO:idp-discovery-protocol";
     public const string HideFromDiscovery = "http://refeds.org/category/hide-from-discovery";
     public const string EntityCategory = "http://macedir.org/entity-category";
 

@@ -7,8 +7,12 @@ internal static class SamlServices
         services.AddSingleton(settings);
         services.AddHttpClient();
         // Always present (empty when SAML is off) so the sign-in page can list what there is.
+        services.AddSingleton<FederationLoader>();
         services.AddSingleton<SamlIdentityProviders>();
         services.AddHostedService(sp => sp.GetRequiredService<SamlIdentityProviders>());
+        // Registered after the directory, so its first schedule sees the aggregates the directory loaded.
+        services.AddSingleton<FederationRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<FederationRefresher>());
         if (settings.ServiceProvider is not { } sp)
         {
             return services;

@@ -61,7 +61,14 @@ internal static class SignatureChecks
     public static XmlElement? SignatureOf(XmlElement element) => SafeXml.Children(element, SamlNames.DSig, "Signature").FirstOrDefault();
 
     /// <summary>Verifies <paramref name="signature"/> over <paramref name="signed"/> with the IdP's metadata keys only.</summary>
-    public static void Verify(XmlElement signed, XmlElement signature, IdentityProvider idp)
+    public static void Verify(XmlElement signed, XmlElement signature, IdentityProvider idp) =>
+        Verify(signed, signature, idp.SigningCertificates, idp.AllowSha1);
+
+    /// <summary>
+    /// The same rules with an explicit key list: a federation aggregate is verified with the federation's configured
+    /// certificate, never with anything the document itself carries.
+    /// </summary>
+    public static void Verify(XmlElement signed, XmlElement signature, IReadOnlyList<X509Certificate2> keys, bool allowSha1)
     {
         var signedInfo = SingleSignedInfo(signature);
 
@@ -72,7 +79,7 @@ internal static class SignatureChecks
         }
 
         var method = Algorithm(signedInfo, "SignatureMethod");
-        if (!StrongSignatureMethods.Contains(method) && !(idp.AllowSha1 && method == SamlNames.RsaSha1))
+        if (!StrongSignatureMethods.Contains(method) && !(allowSha1 && method == SamlNames.RsaSha1))
         {
             throw new SamlValidationException(SamlReasons.SignatureAlgorithm, $"signature method {method}");
         }
@@ -86,13 +93,13 @@ internal static class SignatureChecks
         CheckTransforms(reference);
 
         var digest = Algorithm(reference, "DigestMethod");
-        if (!StrongDigests.Contains(digest) && !(idp.AllowSha1 && digest == SamlNames.Sha1))
+        if (!StrongDigests.Contains(digest) && !(allowSha1 && digest == SamlNames.Sha1))
         {
             throw new SamlValidationException(SamlReasons.SignatureAlgorithm, $"digest method {digest}");
         }
 
-        CheckEmbeddedCertificates(signature, idp);
-        CheckCryptography(signed, signature, id, idp);
+        CheckEmbeddedCertificates(signature, keys);
+        CheckCryptography(signed, signature, id, keys);
     }
 
     private static XmlElement SingleSignedInfo(XmlElement signature)
@@ -154,7 +161,7 @@ internal static class SignatureChecks
     }
 
     // A certificate in the message is never used as a key; if one is there, it must be one the metadata has.
-    private static void CheckEmbeddedCertificates(XmlElement signature, IdentityProvider idp)
+    private static void CheckEmbeddedCertificates(XmlElement signature, IReadOnlyList<X509Certificate2> keys)
     {
         foreach (var element in signature.GetElementsByTagName("X509Certificate", SamlNames.DSig).OfType<XmlElement>())
         {
@@ -167,16 +174,16 @@ internal static class SignatureChecks
             {
                 throw new SamlValidationException(SamlReasons.SignatureCertificate, "embedded certificate is not base64", e);
             }
-            if (!idp.SigningCertificates.Any(c => c.RawDataMemory.Span.SequenceEqual(raw)))
+            if (!keys.Any(c => c.RawDataMemory.Span.SequenceEqual(raw)))
             {
                 throw new SamlValidationException(SamlReasons.SignatureCertificate, "embedded certificate is not in the IdP's metadata");
             }
         }
     }
 
-    private static void CheckCryptography(XmlElement signed, XmlElement signature, string id, IdentityProvider idp)
+    private static void CheckCryptography(XmlElement signed, XmlElement signature, string id, IReadOnlyList<X509Certificate2> keys)
     {
-        foreach (var certificate in idp.SigningCertificates)
+        foreach (var certificate in keys)
         {
             var verified = KeyPool.WithPublicKey(certificate, key =>
             {

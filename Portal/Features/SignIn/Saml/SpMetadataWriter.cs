@@ -47,6 +47,16 @@ public static class SpMetadataWriter
             w.WriteAttributeString("AuthnRequestsSigned", sp.SigningCertificate is null ? "false" : "true");
             w.WriteAttributeString("WantAssertionsSigned", "true");
 
+            // Where an external discovery service (SAML IdP Discovery protocol) may send the chosen entityID back;
+            // services such as SeamlessAccess only return to a location the SP's metadata declares.
+            w.WriteStartElement("md", "Extensions", SamlNames.Metadata);
+            w.WriteStartElement("idpdisc", "DiscoveryResponse", SamlNames.IdpDiscovery);
+            w.WriteAttributeString("Binding", SamlNames.IdpDiscovery);
+            w.WriteAttributeString("Location", new Uri(new Uri(sp.AcsUrl), "/saml/login").AbsoluteUri);
+            w.WriteAttributeString("index", "0");
+            w.WriteEndElement();
+            w.WriteEndElement();
+
             if (sp.SigningCertificate is { } signing)
             {
                 WriteKey(w, "signing", signing, []);
