@@ -24,7 +24,7 @@ rm -rf "$results"
 say "running every test in Portal.sln"
 set +e
 dotnet test Portal.sln -c Release --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" 2>&1 | tee "$STATE/test.log" | grep -E '^\s+Failed |Error Message|^(Passed|Failed)!|Total tests|error (CS|MSB|NU)[0-9]+'
+  --results-directory "$results" 2>&1 | tee "$STATE/test.log" | grep -E '^\s+Failed Portal\.|Error Message|^(Passed|Failed)!|Total tests|error (CS|MSB|NU)[0-9]+'
 status=${PIPESTATUS[0]}
 set -e
 
