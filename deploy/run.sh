@@ -17,7 +17,18 @@ ensure_packages postgresql-15 openssl
 python3 --version >/dev/null 2>&1 || ensure_packages python3
 
 "$ROOT/deploy/pg.sh" start demo "$PG_PORT"
-trap '"$ROOT/deploy/idp.sh" stop >/dev/null 2>&1 || true; "$ROOT/deploy/pg.sh" stop demo >/dev/null 2>&1 || true' EXIT
+portal_pid=""
+cleanup() {
+  # A TERM to this script must not leave the portal running on the port.
+  if [ -n "$portal_pid" ]; then
+    kill "$portal_pid" 2>/dev/null || true
+    wait "$portal_pid" 2>/dev/null || true
+  fi
+  "$ROOT/deploy/idp.sh" stop >/dev/null 2>&1 || true
+  "$ROOT/deploy/pg.sh" stop demo >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 say "demo identity providers (SimpleSAMLphp: a hospital and a university)"
 SP_BASE_URL="$PORTAL_URL" "$ROOT/deploy/idp.sh" start "$IDP_PORT" >"$STATE/idp-start.log" 2>&1 \
@@ -83,4 +94,6 @@ cat <<INFO
   Stop:     Ctrl-C (the IdP and PostgreSQL stop with it; data stays in .state/)
 
 INFO
-"${portal[@]}" --urls "$PORTAL_URL"
+"${portal[@]}" --urls "$PORTAL_URL" &
+portal_pid=$!
+wait "$portal_pid"

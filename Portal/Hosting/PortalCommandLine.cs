@@ -75,6 +75,11 @@ public static class PortalCommandLine
             await Console.Error.WriteLineAsync($"portal: {e.Message}");
             return 1;
         }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync($"portal: {e.Message} Another program (or another portal) listens there; choose other --urls.");
+            return 1;
+        }
     }
 
     private static async Task MigrateAsync(WebApplication app, CancellationToken ct)
