@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -92,30 +91,8 @@ public sealed class AnonymizeCommandTests : IDisposable
         Assert.StartsWith("portal: ", run.Stderr, StringComparison.Ordinal);
     }
 
-    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(true, args);
+    private Task<PortalExecutable.Run> RunAsync(params string[] args) => RunAsync(true, args);
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(bool withSecret, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(RepoPaths.PortalDll);
-        psi.ArgumentList.Add("anonymize");
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        psi.Environment.Remove("Keys__PseudonymMasterSecretFile");
-        if (withSecret)
-        {
-            psi.Environment["Keys__PseudonymMasterSecret"] = _secret;
-        }
-        else
-        {
-            psi.Environment.Remove("Keys__PseudonymMasterSecret");
-        }
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<PortalExecutable.Run> RunAsync(bool withSecret, params string[] args) =>
+        PortalExecutable.RunAsync(new Dictionary<string, string?> { ["Keys__PseudonymMasterSecret"] = withSecret ? _secret : null }, ["anonymize", .. args]);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using Portal.Tests.Infrastructure;
 
@@ -89,43 +88,6 @@ public sealed class StartupConfigurationTests
     private static string WrongPassword() =>
         new NpgsqlConnectionStringBuilder(TestDatabase.Server) { Password = "definitely-not-the-password" }.ConnectionString;
 
-    private sealed record Run(int ExitCode, string Stdout, string Stderr);
-
-    private static async Task<Run> RunPortalAsync(Dictionary<string, string?> env, params string[] args)
-    {
-        Assert.True(File.Exists(RepoPaths.PortalDll), $"build the portal first: {RepoPaths.PortalDll} is missing");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(RepoPaths.PortalDll);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        psi.Environment.Remove("ConnectionStrings__Portal");
-        psi.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        foreach (var (k, v) in env)
-        {
-            if (v is null)
-            {
-                psi.Environment.Remove(k);
-            }
-            else
-            {
-                psi.Environment[k] = v;
-            }
-        }
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the portal did not exit within 60 s: {await stdout} {await stderr}");
-        }
-        return new Run(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<PortalExecutable.Run> RunPortalAsync(Dictionary<string, string?> env, params string[] args) =>
+        PortalExecutable.RunAsync(env, args);
 }
