@@ -193,25 +193,7 @@ public sealed partial class DiscoveryPageTests(FederationPortalFactory portal, I
 
     internal static ResponseScenario SignedInScenario(TestEntity idp, string requestId, string relayState, DateTimeOffset issuedAt)
     {
-        const string baseUrl = "http://localhost";
-        var scenario = new ResponseScenario
-        {
-            Instant = issuedAt,
-            NotBefore = issuedAt.AddSeconds(-30),
-            NotOnOrAfter = issuedAt.AddMinutes(5),
-            ConfirmationNotOnOrAfter = issuedAt.AddMinutes(5),
-            ResponseIdValue = "_r" + Guid.NewGuid().ToString("N"),
-            AssertionIdValue = "_a" + Guid.NewGuid().ToString("N"),
-            InResponseTo = requestId,
-            Destination = baseUrl + "/saml/acs",
-            Recipient = baseUrl + "/saml/acs",
-            Audience = baseUrl + "/saml/metadata",
-            ResponseIssuer = idp.EntityId,
-            AssertionIssuer = idp.EntityId,
-            SigningCertificate = idp.Key,
-            EmbeddedCertificate = idp.Key,
-            RelayState = relayState,
-        };
+        var scenario = ResponseScenario.Answering("http://localhost", idp.EntityId, idp.Key, requestId, relayState, issuedAt);
         scenario.Attributes.Clear();
         scenario.Attributes.AddRange(
         [

@@ -42,24 +42,7 @@ public static partial class DemoSession
         var (requestId, relayState, issuedAt) = await StartAsync(client, person.Idp.EntityId, returnUrl);
         var baseUrl = client.BaseAddress!.GetLeftPart(UriPartial.Authority);
         var scope = person.Idp.Scope;
-        var scenario = new ResponseScenario
-        {
-            Instant = issuedAt,
-            NotBefore = issuedAt.AddSeconds(-30),
-            NotOnOrAfter = issuedAt.AddMinutes(5),
-            ConfirmationNotOnOrAfter = issuedAt.AddMinutes(5),
-            ResponseIdValue = "_r" + Guid.NewGuid().ToString("N"),
-            AssertionIdValue = "_a" + Guid.NewGuid().ToString("N"),
-            InResponseTo = requestId,
-            Destination = baseUrl + "/saml/acs",
-            Recipient = baseUrl + "/saml/acs",
-            Audience = baseUrl + "/saml/metadata",
-            ResponseIssuer = person.Idp.EntityId,
-            AssertionIssuer = person.Idp.EntityId,
-            SigningCertificate = person.Idp.SigningKey,
-            EmbeddedCertificate = person.Idp.SigningKey,
-            RelayState = relayState,
-        };
+        var scenario = ResponseScenario.Answering(baseUrl, person.Idp.EntityId, person.Idp.SigningKey, requestId, relayState, issuedAt);
         scenario.Attributes.Clear();
         scenario.Attributes.AddRange(
         [

@@ -104,6 +104,31 @@ public sealed class ResponseScenario
     /// <summary>The signing certificate the hospital IdP's metadata publishes.</summary>
     public X509Certificate2 IdpMetadataCertificate { get; set; } = TestKeys.IdpSigning;
 
+    /// <summary>
+    /// A valid answer from <paramref name="idpEntityId"/> to a request the portal at <paramref name="baseUrl"/> sent
+    /// at <paramref name="issuedAt"/>: the portal's URLs, fresh IDs (the replay cache remembers them), the IdP's key.
+    /// The caller sets the attributes.
+    /// </summary>
+    public static ResponseScenario Answering(string baseUrl, string idpEntityId, X509Certificate2 idpKey,
+        string requestId, string relayState, DateTimeOffset issuedAt) => new()
+        {
+            Instant = issuedAt,
+            NotBefore = issuedAt.AddSeconds(-30),
+            NotOnOrAfter = issuedAt.AddMinutes(5),
+            ConfirmationNotOnOrAfter = issuedAt.AddMinutes(5),
+            ResponseIdValue = "_r" + Guid.NewGuid().ToString("N"),
+            AssertionIdValue = "_a" + Guid.NewGuid().ToString("N"),
+            InResponseTo = requestId,
+            Destination = baseUrl + "/saml/acs",
+            Recipient = baseUrl + "/saml/acs",
+            Audience = baseUrl + "/saml/metadata",
+            ResponseIssuer = idpEntityId,
+            AssertionIssuer = idpEntityId,
+            SigningCertificate = idpKey,
+            EmbeddedCertificate = idpKey,
+            RelayState = relayState,
+        };
+
     /// <summary>Makes the response unsolicited (IdP-initiated): no InResponseTo anywhere, no pending request.</summary>
     public ResponseScenario Unsolicited()
     {
