@@ -77,6 +77,5 @@ public sealed class AuthnRequestBuilder(SamlServiceProviderOptions sp, TimeProvi
         return output.ToArray();
     }
 
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }

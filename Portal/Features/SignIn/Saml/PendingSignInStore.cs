@@ -50,7 +50,7 @@ public sealed class PendingSignInStore(IDbContextFactory<PortalDb> dbs, SamlServ
         return new PendingAuthnRequest(row.RequestId, row.IdpEntityId, row.ReturnPath, row.CreatedAt, row.RelayState);
     }
 
-    public static string NewNonce() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewNonce() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     private static byte[] Hash(string nonce) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(nonce));
 }
