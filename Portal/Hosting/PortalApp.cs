@@ -56,7 +56,7 @@ public static class PortalApp
         services.AddPortalProblemDetails();
         services.AddPortalRateLimits(builder.Configuration);
         services.AddPortalHealthChecks();
-        services.AddOpenApi();
+        services.AddPortalApiDocs();
         services.AddHttpContextAccessor();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -84,7 +84,7 @@ public static class PortalApp
         app.MapStaticAssets().AllowAnonymous();
         app.MapPortalHealthChecks();
         app.MapPortalMetrics();
-        app.MapOpenApi().AllowAnonymous();
+        app.MapPortalApiDocs();
 
         var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(RateLimits.ApiPolicy);
         api.MapMeApi();

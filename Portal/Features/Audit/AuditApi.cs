@@ -14,9 +14,9 @@ internal static class AuditApi
     public static void MapAuditApi(this RouteGroupBuilder api)
     {
         var audit = api.MapGroup("/audit").WithTags("Audit");
-        audit.MapGet("/", SearchAsync).WithSummary("Audit events you may read, newest first, filtered and paginated.");
-        audit.MapGet("/export", ExportAsync).WithSummary("The same events, oldest first, as CSV or JSON Lines.");
-        audit.MapGet("/verify", VerifyAsync).WithSummary("Checks the hash chain; names the first broken event (auditors only).");
+        audit.MapGet("/", SearchAsync).WithName("SearchAudit").WithSummary("Audit events you may read, newest first, filtered and paginated.");
+        audit.MapGet("/export", ExportAsync).WithName("ExportAudit").WithSummary("The same events, oldest first, as CSV or JSON Lines.");
+        audit.MapGet("/verify", VerifyAsync).WithName("VerifyAudit").WithSummary("Checks the hash chain; names the first broken event (auditors only).");
     }
 
     private static async Task<IResult> SearchAsync(

@@ -22,9 +22,9 @@ internal static class PassportApi
 
     public static void MapPassportApi(this RouteGroupBuilder api, IEndpointRouteBuilder app)
     {
-        api.MapGet("/permissions/{user}", PermissionsAsync).WithTags("Passports")
+        api.MapGet("/permissions/{user}", PermissionsAsync).WithTags("Passports").WithName("GetPassport")
             .WithSummary("Your GA4GH Passport: a ControlledAccessGrants visa per live grant ('me' or your own id).");
-        app.MapGet("/.well-known/jwks.json", JwksAsync).AllowAnonymous().WithTags("Passports");
+        app.MapGet("/.well-known/jwks.json", JwksAsync).AllowAnonymous().WithTags("Passports").WithName("GetVisaSigningKeys");
     }
 
     private static async Task<IResult> PermissionsAsync(string user, HttpContext http, PortalDb db, VisaKeys keys, TimeProvider time, CancellationToken ct)

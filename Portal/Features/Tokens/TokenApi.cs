@@ -18,12 +18,15 @@ internal static class TokenApi
                 ? failure.ToProblem()
                 : Results.Created($"/api/tokens/{outcome.Value!.Token.Id}", outcome.Value);
         })
+            .WithName("CreateToken")
             .WithSummary("Create a personal token; its value is in this response only.");
         tokens.MapGet("/", async (HttpContext http, TokenService service, CancellationToken ct) =>
             ToResult(await service.ListAsync(Caller.From(http), ct)))
+            .WithName("ListTokens")
             .WithSummary("Your tokens (never their values).");
         tokens.MapDelete("/{id:guid}", async (Guid id, HttpContext http, TokenService service, CancellationToken ct) =>
             ToResult(await service.RevokeAsync(Caller.From(http), id, ct)))
+            .WithName("RevokeToken")
             .WithSummary("Revoke a token at once.");
     }
 
