@@ -14,11 +14,14 @@ mkdir -p "$out"
 echo "== building (Release)"
 dotnet build -c Release Tests/Benchmarks -nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 
-echo "== Portal.Policy (BenchmarkDotNet; also writes the Cedar input and a Stopwatch p99)"
 dll=Tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll
+echo "== probes in their own process: Cedar input, Stopwatch latency, incremental update costs"
+dotnet "$root/$dll" policy-probes "$out"
+
+echo "== Portal.Policy (BenchmarkDotNet)"
 (
   cd "$out"
-  POLICY_BENCH_OUT="$out" dotnet "$root/$dll" --filter '*PolicyDecisionBenchmark*' \
+  dotnet "$root/$dll" --filter '*PolicyDecisionBenchmark*' \
     --exporters json --artifacts "$out/bdn" | tee "$out/bdn.log"
 )
 report=$(ls "$out"/bdn/results/*PolicyDecisionBenchmark*-report-full-compressed.json | head -n1)
