@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Data;
 using Portal.Features.Common;
 using Portal.Features.SignIn;
+using Portal.Features.Tokens;
 
 namespace Portal.Features.Audit;
 
@@ -62,7 +64,11 @@ internal static class AuditApi
 
     private static async Task<IResult> VerifyAsync(HttpContext http, PortalDb db, IConfiguration configuration, CancellationToken ct)
     {
-        if (!http.User.IsInRole(nameof(Users.PlatformRoles.Auditor)))
+        // The database, not the session's claims: an auditor role withdrawn an hour ago must not still verify.
+        var me = http.User.UserId();
+        var auditor = me is not null && BearerTokens.TokenIdOf(http.User) is null && await db.Users.AnyAsync(
+            u => u.Id == me && !u.Suspended && (u.PlatformRoles & Users.PlatformRoles.Auditor) != 0, ct);
+        if (!auditor)
         {
             return Failure.Forbidden("Only auditors verify the whole chain.").ToProblem();
         }

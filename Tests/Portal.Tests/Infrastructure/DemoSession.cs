@@ -16,9 +16,10 @@ namespace Portal.Tests.Infrastructure;
 /// </summary>
 public static partial class DemoSession
 {
-    private sealed record DemoPerson(TestIdp Idp, string Login, string DisplayName, string[] Affiliations);
+    /// <summary>Someone a test IdP vouches for; the portal creates their user row on first sign-in.</summary>
+    public sealed record Person(TestIdp Idp, string Login, string DisplayName, string[] Affiliations);
 
-    private static readonly Dictionary<Guid, DemoPerson> People = new()
+    private static readonly Dictionary<Guid, Person> People = new()
     {
         [DemoSeed.Alice] = new(TestFederation.Hospital, "alice", "Alice Owner", ["staff", "member"]),
         [DemoSeed.Carol] = new(TestFederation.Hospital, "carol", "Carol Steward", ["staff", "member"]),
@@ -26,19 +27,25 @@ public static partial class DemoSession
         [DemoSeed.Dave] = new(TestFederation.University, "dave", "Dave Admin", ["staff", "member"]),
     };
 
-    public static async Task SignInAsync(HttpClient client, Guid userId, string returnUrl = "/")
+    public static Task SignInAsync(HttpClient client, Guid userId, string returnUrl = "/") =>
+        SignInAsync(client, People[userId], returnUrl);
+
+    public static async Task SignInAsync(HttpClient client, Person person, string returnUrl = "/")
     {
-        using var response = await PostResponseAsync(client, userId, returnUrl, _ => { });
+        using var response = await PostResponseAsync(client, person, returnUrl, _ => { });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.DoesNotContain("/signin/failed", response.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
     }
 
     /// <summary>Starts a sign-in, lets the test change the IdP's response, posts it, and returns the ACS answer.</summary>
-    public static async Task<HttpResponseMessage> PostResponseAsync(HttpClient client, Guid userId, string returnUrl, Action<ResponseScenario> change)
+    public static Task<HttpResponseMessage> PostResponseAsync(HttpClient client, Guid userId, string returnUrl, Action<ResponseScenario> change) =>
+        PostResponseAsync(client, People[userId], returnUrl, change);
+
+    public static async Task<HttpResponseMessage> PostResponseAsync(HttpClient client, Person person, string returnUrl, Action<ResponseScenario> change)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(change);
-        var person = People[userId];
+        ArgumentNullException.ThrowIfNull(person);
         var (requestId, relayState, issuedAt) = await StartAsync(client, person.Idp.EntityId, returnUrl);
         var baseUrl = client.BaseAddress!.GetLeftPart(UriPartial.Authority);
         var scope = person.Idp.Scope;

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Portal.Features.Demo;
+using Portal.Features.VirtualOrganizations;
+
+namespace Portal.Tests.Authorization;
+
+/// <summary>
+/// Every API endpoint × every <see cref="Persona"/>: exactly the expected status, from one table. Columns, in order:
+/// anonymous, researcher without grant, researcher with grant, member of another VO, owner of another dataset, steward,
+/// VO admin, auditor, owner. 404 where the caller may not even learn that the thing exists; an invitation-only VO
+/// answers outsiders 403 (its id tells nothing, and invitees need to know it exists).
+/// Calls that change something get a fresh target per persona (<see cref="Endpoint.Fresh"/>), so the order of the
+/// personas cannot change the answers.
+/// </summary>
+public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassFixture<AuthorizationWorld>
+{
+    /// <summary>One endpoint call and the status each persona must get.</summary>
+    public sealed record Endpoint(string Method, string Path, string? Body, string Expect, Func<AuthorizationWorld, Persona, Task<string>>? Fresh = null)
+    {
+        public override string ToString() => $"{Method} {Path}";
+    }
+
+    private static readonly Endpoint[] Table =
+    [
+        //                                                                    anon  noGrant grant otherVo otherDs steward voAdmin auditor owner
+        new("GET", "/api/me", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/notifications", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/tokens", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/permissions/me", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/permissions/{bob}", null, "401 403 200 403 403 403 403 403 403"),
+
+        new("GET", "/api/vos", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/vos/open", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/vos/{vo}", null, "401 200 200 403 403 403 200 403 200"),
+        new("GET", "/api/vos/{vo}/members", null, "401 200 200 403 403 403 200 403 200"),
+        new("GET", "/api/vos/{vo}/invitations", null, "401 403 403 403 403 403 200 403 403"),
+        new("GET", "/api/vos/{vo}/join-requests", null, "401 403 403 403 403 403 200 403 403"),
+        new("GET", "/api/vos/{otherVo}", null, "401 200 200 200 200 200 200 200 200"),
+
+        new("POST", "/api/vos", """{"name":"VO {unique}"}""", "401 201 201 201 201 201 201 201 201"),
+        new("PUT", "/api/vos/{vo}/members/{erin}/role", """{"role":"member"}""", "401 403 403 403 403 403 200 403 403"),
+        new("PUT", "/api/vos/{vo}/members/{erin}/expiry", """{"expiresAt":"2027-06-01T00:00:00Z"}""", "401 403 403 403 403 403 200 403 403"),
+        new("DELETE", "/api/vos/{vo}/members/{user}", null, "401 403 403 403 403 403 204 403 403",
+            async (w, _) => $"/api/vos/{DemoSeed.CohortVo}/members/{await w.FreshMemberAsync(DemoSeed.CohortVo, MembershipStatus.Active)}"),
+        new("POST", "/api/vos/{vo}/invitations", """{"role":"member"}""", "401 403 403 403 403 403 201 403 403"),
+        new("DELETE", "/api/vos/{vo}/invitations/{invitation}", null, "401 403 403 403 403 403 204 403 403",
+            async (w, _) => $"/api/vos/{DemoSeed.CohortVo}/invitations/{await w.FreshInvitationAsync(DemoSeed.CohortVo)}"),
+        new("POST", "/api/vos/{otherVo}/join-requests/{user}/approve", null, "401 403 403 200 403 403 403 403 403",
+            async (w, _) => $"/api/vos/{AuthorizationWorld.OtherVo}/join-requests/{await w.FreshMemberAsync(AuthorizationWorld.OtherVo, MembershipStatus.Pending)}/approve"),
+        new("POST", "/api/vos/{otherVo}/join-requests/{user}/reject", """{"reason":"not this year"}""", "401 403 403 200 403 403 403 403 403",
+            async (w, _) => $"/api/vos/{AuthorizationWorld.OtherVo}/join-requests/{await w.FreshMemberAsync(AuthorizationWorld.OtherVo, MembershipStatus.Pending)}/reject"),
+        new("POST", "/api/invitations/accept", """{"token":"not-a-token"}""", "401 400 400 400 400 400 400 400 400"),
+        new("DELETE", "/api/tokens/{token}", null, "401 404 200 404 404 404 404 404 404",
+            async (w, _) => $"/api/tokens/{await w.FreshTokenOfBobAsync()}"),
+
+        new("GET", "/api/datasets/{patients}/access/explain?purpose=DS:HIV", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/datasets/{patients}/export?purpose=DS:HIV&ethics=UNI-IRB-2026-117&format=csv", null, "401 403 200 403 403 403 403 403 403"),
+        new("GET", "/api/audit", null, "401 403 403 403 200 200 403 200 200"),
+        new("GET", "/api/audit/verify", null, "401 403 403 403 403 403 403 200 403"),
+    ];
+
+    [Fact]
+    public async Task Every_endpoint_answers_every_persona_exactly_as_the_table_says()
+    {
+        await world.ReadyAsync();
+        var personas = Enum.GetValues<Persona>();
+        var wrong = new StringBuilder();
+        foreach (var call in Table)
+        {
+            var expected = call.Expect.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(expected.Length == personas.Length, $"{call}: {expected.Length} expectations for {personas.Length} personas");
+            var observed = new List<string>();
+            foreach (var persona in personas)
+            {
+                var path = call.Fresh is null ? Resolve(call.Path) : Resolve(await call.Fresh(world, persona));
+                using var request = new HttpRequestMessage(new HttpMethod(call.Method), new Uri(path, UriKind.Relative));
+                if (call.Body is not null)
+                {
+                    var body = Resolve(call.Body).Replace("{unique}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
+                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                }
+                using var response = await world.Client(persona).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                observed.Add(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+            }
+            if (!observed.SequenceEqual(expected))
+            {
+                wrong.AppendLine(CultureInfo.InvariantCulture, $"{call}: expected {call.Expect}, got {string.Join(' ', observed)}");
+            }
+        }
+        Assert.True(wrong.Length == 0, "\n" + wrong);
+    }
+
+    private string Resolve(string text) => text
+        .Replace("{vo}", DemoSeed.CohortVo.ToString(), StringComparison.Ordinal)
+        .Replace("{otherVo}", AuthorizationWorld.OtherVo.ToString(), StringComparison.Ordinal)
+        .Replace("{patients}", DemoSeed.PatientsDataset.ToString(), StringComparison.Ordinal)
+        .Replace("{admissions}", DemoSeed.AdmissionsDataset.ToString(), StringComparison.Ordinal)
+        .Replace("{otherDataset}", AuthorizationWorld.OtherDataset.ToString(), StringComparison.Ordinal)
+        .Replace("{bobGrant}", DemoSeed.BobPatientsGrant.ToString(), StringComparison.Ordinal)
+        .Replace("{bob}", DemoSeed.Bob.ToString(), StringComparison.Ordinal)
+        .Replace("{erin}", world.UserId(Persona.ResearcherWithoutGrant).ToString(), StringComparison.Ordinal);
+}
