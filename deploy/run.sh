@@ -90,7 +90,7 @@ cat <<INFO
               university   bob / bob-demo       Bob Researcher: holds a grant, has a pending request
                            dave / dave-demo     Dave Admin: admin of the VO "HIV Cohort Collaboration"
   Health:   curl -fsS $PORTAL_URL/health/ready
-  API:      $PORTAL_URL/openapi/v1.json
+  API:      $PORTAL_URL/api-docs (interactive), $PORTAL_URL/openapi/v1.json
   Stop:     Ctrl-C (the IdP and PostgreSQL stop with it; data stays in .state/)
 
 INFO
