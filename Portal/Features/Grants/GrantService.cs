@@ -364,6 +364,29 @@ public sealed class GrantService(
         return ToView(grant, now, grant.ValidUntil, Via(grant));
     }
 
+    /// <summary>What the direct-grant form offers: the VOs the dataset is shared into, their live members and their institutions.</summary>
+    public async Task<Outcome<GrantOptions>> OptionsAsync(Caller caller, Guid datasetId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var manager = await GrantRules.ManagerAsync(db, caller, datasetId, "grant access to it", ct);
+        if (manager.Failure is { } denied)
+        {
+            return denied;
+        }
+        var now = time.GetUtcNow();
+        var vos = await db.DatasetShares.AsNoTracking().Where(s => s.DatasetId == datasetId && s.Vo!.ArchivedAt == null)
+            .OrderBy(s => s.Vo!.Name).Select(s => new GrantOption(s.VoId, s.Vo!.Name)).ToListAsync(ct);
+        var voIds = vos.Select(v => v.Id).ToList();
+        var people = await db.Memberships.AsNoTracking()
+            .Where(m => voIds.Contains(m.VoId) && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now))
+            .Select(m => new { m.UserId, m.User!.DisplayName, m.User.InstitutionId, Institution = m.User.Institution!.Name })
+            .ToListAsync(ct);
+        return new GrantOptions(manager.Value.Dataset.Name, vos,
+            [.. people.DistinctBy(p => p.UserId).OrderBy(p => p.DisplayName, StringComparer.Ordinal).Select(p => new GrantOption(p.UserId, p.DisplayName))],
+            [.. people.Where(p => p.InstitutionId is not null).DistinctBy(p => p.InstitutionId).Select(p => new GrantOption(p.InstitutionId!.Value, p.Institution ?? ""))]);
+    }
+
     internal async Task<GrantView> ViewAsync(Guid grantId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);

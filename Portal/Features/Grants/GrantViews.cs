@@ -19,3 +19,8 @@ public sealed record GrantView(
 
 /// <summary>One person who can use a dataset now, through which grant, until when.</summary>
 public sealed record AccessEntry(Guid UserId, string DisplayName, string? Institution, Guid GrantId, string GranteeKind, string Via, DateTimeOffset Until);
+
+public sealed record GrantOption(Guid Id, string Name);
+
+/// <summary>Choices for a direct grant on one dataset.</summary>
+public sealed record GrantOptions(string DatasetName, IReadOnlyList<GrantOption> Vos, IReadOnlyList<GrantOption> People, IReadOnlyList<GrantOption> Institutions);
