@@ -163,7 +163,10 @@ public sealed class AccessRequestFlowTests(DemoPortalFactory portal) : IClassFix
         {
             db.VirtualOrganizations.Add(new Features.VirtualOrganizations.VirtualOrganization
             {
-                Id = voId, Name = $"Hospital only {voId:N}", CreatedById = DemoSeed.Alice, CreatedAt = Now,
+                Id = voId,
+                Name = $"Hospital only {voId:N}",
+                CreatedById = DemoSeed.Alice,
+                CreatedAt = Now,
             });
             await db.SaveChangesAsync();
         }

@@ -80,7 +80,12 @@ public sealed class GrantFlowTests(DemoPortalFactory portal) : IClassFixture<Dem
         var admins = await GrantAsync(new { datasetId = dataset, granteeKind = "vo-role", voId = vo, role = "admin", purposes = Hiv, validUntil = until.AddDays(1) });
         var university = await GrantAsync(new
         {
-            datasetId = dataset, granteeKind = "vo-institution", voId = vo, institutionId = DemoSeed.University, purposes = Hiv, validUntil = until.AddDays(2),
+            datasetId = dataset,
+            granteeKind = "vo-institution",
+            voId = vo,
+            institutionId = DemoSeed.University,
+            purposes = Hiv,
+            validUntil = until.AddDays(2),
         });
         var carol = await GrantAsync(new { datasetId = dataset, granteeKind = "person", userId = DemoSeed.Carol, purposes = Hiv, validUntil = until.AddDays(3) });
 
