@@ -36,10 +36,11 @@ public sealed class GrantReminderJob(
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or DbUpdateException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The next round tries again; a reminder not yet recorded is still due then.
-                logger.LogWarning("Grant reminders failed this round: {Message}", e.Message);
+                // A failure (or a bug) must not stop the host nor end the reminders: a reminder not yet recorded is
+                // still due in the next round.
+                logger.LogError(e, "Grant reminders failed this round");
             }
         }
     }

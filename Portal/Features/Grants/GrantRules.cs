@@ -154,9 +154,9 @@ internal static class GrantRules
         {
             return Failure.Invalid(untilField, $"{untilField} must come after {fromField}.");
         }
-        if (end - from > MaxPeriod)
+        if (end - from > MaxPeriod || end - now > MaxPeriod)
         {
-            return Failure.Invalid(untilField, $"The period is longer than five years; ask again before it ends.");
+            return Failure.Invalid(untilField, $"{untilField} lies more than five years ahead; access is time-boxed, ask again before it ends.");
         }
         return null;
     }

@@ -16,6 +16,7 @@ public sealed class AccessRequestBadInputTests(DemoPortalFactory portal) : IClas
         { "from in the past", "from", "from:-2" },
         { "until in the past", "until", "until:-3" },
         { "period over five years", "until", "until:2000" },
+        { "a short period years ahead", "until", "far:1500" },
         { "no until", "until", "until:null" },
         { "unknown DUO code", "purpose", "purpose:XYZ" },
         { "DS without disease", "purpose", "purpose:DS" },
@@ -39,6 +40,12 @@ public sealed class AccessRequestBadInputTests(DemoPortalFactory portal) : IClas
         var now = portal.Clock.GetUtcNow();
         var body = GrantWorld.Request(dataset, now);
         var (key, value) = (change.Split(':')[0], change.Split(':')[1]);
+        if (key == "far")
+        {
+            body["from"] = now.AddDays(1500);
+            key = "until";
+            value = "1900";
+        }
         body[key] = key switch
         {
             "until" when value == "null" => null,

@@ -69,6 +69,28 @@ public sealed class AccessRequestFlowTests(DemoPortalFactory portal) : IClassFix
         Assert.Equal(before, await GrantWorld.SnapshotAsync(portal));
     }
 
+    [Fact]
+    public async Task Two_deciders_approving_at_once_make_one_grant_and_one_conflict()
+    {
+        var dataset = await GrantWorld.DatasetAsync(portal);
+        using var bob = await GrantWorld.AsAsync(portal, DemoSeed.Bob);
+        var requestId = (await GrantWorld.CreatedRequestAsync(bob, GrantWorld.Request(dataset, Now))).GetProperty("id").GetGuid();
+        using var alice = await GrantWorld.AsAsync(portal, DemoSeed.Alice);
+        using var carol = await GrantWorld.AsAsync(portal, DemoSeed.Carol);
+
+        var answers = await Task.WhenAll(
+            alice.PostAsJsonAsync($"/api/access-requests/{requestId}/approve", new { }),
+            carol.PostAsJsonAsync($"/api/access-requests/{requestId}/approve", new { }));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+        foreach (var a in answers)
+        {
+            a.Dispose();
+        }
+        await using var db = portal.CreateDb();
+        Assert.Single(await db.Grants.Where(g => g.DatasetId == dataset).ToListAsync());
+        Assert.Single(await db.AuditEvents.Where(e => e.DatasetId == dataset && e.Type == "access_request.approved").ToListAsync());
+    }
+
     [Theory]
     [InlineData("validUntil", 31, null)]
     [InlineData("validFrom", -1, null)]
