@@ -24,6 +24,7 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(opt
     public DbSet<DatasetShare> DatasetShares => Set<DatasetShare>();
     public DbSet<AccessRequest> AccessRequests => Set<AccessRequest>();
     public DbSet<Grant> Grants => Set<Grant>();
+    public DbSet<GrantReminder> GrantReminders => Set<GrantReminder>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Features.Tokens.ApiToken> ApiTokens => Set<Features.Tokens.ApiToken>();
     public DbSet<Features.Passports.VisaSigningKey> VisaSigningKeys => Set<Features.Passports.VisaSigningKey>();

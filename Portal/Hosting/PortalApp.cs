@@ -3,9 +3,11 @@ using MudBlazor.Services;
 using Portal.Components;
 using Portal.Data;
 using Portal.Features.Access;
+using Portal.Features.AccessRequests;
 using Portal.Features.Audit;
 using Portal.Features.Demo;
 using Portal.Features.Exports;
+using Portal.Features.Grants;
 using Portal.Features.Me;
 using Portal.Features.Notifications;
 using Portal.Features.Passports;
@@ -49,6 +51,10 @@ public static class PortalApp
         services.AddSingleton<VoService>();
         services.AddSingleton<InvitationService>();
         services.AddSingleton<JoinRequestService>();
+        services.AddSingleton<Features.Grants.GrantService>();
+        services.AddSingleton<Features.AccessRequests.AccessRequestService>();
+        services.AddSingleton<Features.Grants.GrantReminderJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Grants.GrantReminderJob>());
 
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddPortalAuthentication(builder.Environment);
@@ -95,6 +101,8 @@ public static class PortalApp
         api.MapPassportApi(app);
         api.MapVoApi();
         api.MapNotificationsApi();
+        api.MapAccessRequestApi();
+        api.MapGrantApi();
 
         app.MapSignOut();
         if (app.Services.GetRequiredService<SamlSettings>().Enabled)

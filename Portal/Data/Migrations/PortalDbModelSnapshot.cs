@@ -536,6 +536,30 @@ namespace Portal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Portal.Features.Grants.GrantReminder", b =>
+                {
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("grant_id");
+
+                    b.Property<int>("DaysBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("days_before");
+
+                    b.Property<DateTimeOffset>("ValidUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_until");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("GrantId", "DaysBefore", "ValidUntil")
+                        .HasName("pk_grant_reminders");
+
+                    b.ToTable("grant_reminders", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.Institutions.Institution", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1476,6 +1500,16 @@ namespace Portal.Data.Migrations
                     b.Navigation("GranteeVo");
 
                     b.Navigation("Purposes");
+                });
+
+            modelBuilder.Entity("Portal.Features.Grants.GrantReminder", b =>
+                {
+                    b.HasOne("Portal.Features.Grants.Grant", null)
+                        .WithMany()
+                        .HasForeignKey("GrantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_grant_reminders_grants_grant_id");
                 });
 
             modelBuilder.Entity("Portal.Features.Notifications.Notification", b =>
