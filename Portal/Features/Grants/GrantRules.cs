@@ -36,9 +36,12 @@ internal static class GrantRules
     public static Task<bool> IsManagerAsync(PortalDb db, Guid datasetId, Guid userId, CancellationToken ct) =>
         db.Datasets.AnyAsync(d => d.Id == datasetId && (d.OwnerId == userId || d.Stewards.Any(s => s.UserId == userId)), ct);
 
-    /// <summary>The caller and the dataset, when the caller owns or stewards it; otherwise why not.</summary>
+    /// <summary>
+    /// The caller and the dataset, when the caller owns or stewards it; otherwise why not: 403 for someone who may see
+    /// the dataset in a VO catalogue, 404 for everyone else, who may not even learn that it exists.
+    /// </summary>
     public static async Task<Outcome<(User Me, Dataset Dataset)>> ManagerAsync(
-        PortalDb db, Caller caller, Guid datasetId, string action, CancellationToken ct)
+        PortalDb db, Caller caller, Guid datasetId, string action, CancellationToken ct, string notFound = "No such dataset.")
     {
         var me = await CallerAsync(db, caller, ct);
         if (me.Failure is { } f)
@@ -48,12 +51,23 @@ internal static class GrantRules
         var dataset = await db.Datasets.SingleOrDefaultAsync(d => d.Id == datasetId, ct);
         if (dataset is null)
         {
-            return Failure.NotFound("No such dataset.");
+            return Failure.NotFound(notFound);
         }
-        return await IsManagerAsync(db, datasetId, me.Value!.Id, ct)
-            ? (me.Value, dataset)
-            : Failure.Forbidden($"Only the owner or a steward of \"{dataset.Name}\" may {action}.");
+        if (await IsManagerAsync(db, datasetId, me.Value!.Id, ct))
+        {
+            return (me.Value, dataset);
+        }
+        return await InCatalogueOfAsync(db, dataset, me.Value.Id, ct)
+            ? Failure.Forbidden($"Only the owner or a steward of \"{dataset.Name}\" may {action}.")
+            : Failure.NotFound(notFound);
     }
+
+    /// <summary>Whether the dataset is active and shared into a VO the user is an active member of.</summary>
+    public static Task<bool> InCatalogueOfAsync(PortalDb db, Dataset dataset, Guid userId, CancellationToken ct) =>
+        dataset.Status != DatasetStatus.Active
+            ? Task.FromResult(false)
+            : db.DatasetShares.AnyAsync(s => s.DatasetId == dataset.Id && db.Memberships.Any(
+                m => m.VoId == s.VoId && m.UserId == userId && m.Status == MembershipStatus.Active), ct);
 
     /// <summary>Serializes requests and decisions on one row. Call inside a transaction.</summary>
     public static Task LockDatasetAsync(PortalDb db, Guid datasetId, CancellationToken ct) =>

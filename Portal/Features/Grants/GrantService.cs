@@ -168,7 +168,7 @@ public sealed class GrantService(
         {
             return Failure.NotFound("No such grant.");
         }
-        var manager = await GrantRules.ManagerAsync(db, caller, grant.DatasetId, "extend its grants", ct);
+        var manager = await GrantRules.ManagerAsync(db, caller, grant.DatasetId, "extend its grants", ct, "No such grant.");
         if (manager.Failure is { } denied)
         {
             return denied;
@@ -239,7 +239,7 @@ public sealed class GrantService(
         {
             return Failure.NotFound("No such grant.");
         }
-        var manager = await GrantRules.ManagerAsync(db, caller, grant.DatasetId, "revoke its grants", ct);
+        var manager = await GrantRules.ManagerAsync(db, caller, grant.DatasetId, "revoke its grants", ct, "No such grant.");
         if (manager.Failure is { } denied)
         {
             return denied;

@@ -11,13 +11,13 @@ namespace Portal.Tests.Authorization;
 /// anonymous, researcher without grant, researcher with grant, member of another VO, owner of another dataset, steward,
 /// VO admin, auditor, owner. 404 where the caller may not even learn that the thing exists; an invitation-only VO
 /// answers outsiders 403 (its id tells nothing, and invitees need to know it exists).
-/// Calls that change something get a fresh target per persona (<see cref="Endpoint.Fresh"/>), so the order of the
-/// personas cannot change the answers.
+/// Calls that change something get a fresh target per persona (<see cref="Endpoint.Fresh"/>, "{fresh}" in the path or
+/// body), so neither the order of the personas nor of the rows can change the answers.
 /// </summary>
 public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassFixture<AuthorizationWorld>
 {
     /// <summary>One endpoint call and the status each persona must get.</summary>
-    public sealed record Endpoint(string Method, string Path, string? Body, string Expect, Func<AuthorizationWorld, Persona, Task<string>>? Fresh = null)
+    public sealed record Endpoint(string Method, string Path, string? Body, string Expect, Func<AuthorizationWorld, Task<Guid>>? Fresh = null)
     {
         public override string ToString() => $"{Method} {Path}";
     }
@@ -42,24 +42,45 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         new("POST", "/api/vos", """{"name":"VO {unique}"}""", "401 201 201 201 201 201 201 201 201"),
         new("PUT", "/api/vos/{vo}/members/{erin}/role", """{"role":"member"}""", "401 403 403 403 403 403 200 403 403"),
         new("PUT", "/api/vos/{vo}/members/{erin}/expiry", """{"expiresAt":"2027-06-01T00:00:00Z"}""", "401 403 403 403 403 403 200 403 403"),
-        new("DELETE", "/api/vos/{vo}/members/{user}", null, "401 403 403 403 403 403 204 403 403",
-            async (w, _) => $"/api/vos/{DemoSeed.CohortVo}/members/{await w.FreshMemberAsync(DemoSeed.CohortVo, MembershipStatus.Active)}"),
+        new("DELETE", "/api/vos/{vo}/members/{fresh}", null, "401 403 403 403 403 403 204 403 403", w => w.FreshMemberAsync(DemoSeed.CohortVo, MembershipStatus.Active)),
         new("POST", "/api/vos/{vo}/invitations", """{"role":"member"}""", "401 403 403 403 403 403 201 403 403"),
-        new("DELETE", "/api/vos/{vo}/invitations/{invitation}", null, "401 403 403 403 403 403 204 403 403",
-            async (w, _) => $"/api/vos/{DemoSeed.CohortVo}/invitations/{await w.FreshInvitationAsync(DemoSeed.CohortVo)}"),
-        new("POST", "/api/vos/{otherVo}/join-requests/{user}/approve", null, "401 403 403 200 403 403 403 403 403",
-            async (w, _) => $"/api/vos/{AuthorizationWorld.OtherVo}/join-requests/{await w.FreshMemberAsync(AuthorizationWorld.OtherVo, MembershipStatus.Pending)}/approve"),
-        new("POST", "/api/vos/{otherVo}/join-requests/{user}/reject", """{"reason":"not this year"}""", "401 403 403 200 403 403 403 403 403",
-            async (w, _) => $"/api/vos/{AuthorizationWorld.OtherVo}/join-requests/{await w.FreshMemberAsync(AuthorizationWorld.OtherVo, MembershipStatus.Pending)}/reject"),
+        new("DELETE", "/api/vos/{vo}/invitations/{fresh}", null, "401 403 403 403 403 403 204 403 403", w => w.FreshInvitationAsync(DemoSeed.CohortVo)),
+        new("POST", "/api/vos/{otherVo}/join-requests/{fresh}/approve", null, "401 403 403 200 403 403 403 403 403", w => w.FreshMemberAsync(AuthorizationWorld.OtherVo, MembershipStatus.Pending)),
+        new("POST", "/api/vos/{otherVo}/join-requests/{fresh}/reject", """{"reason":"not this year"}""", "401 403 403 200 403 403 403 403 403", w => w.FreshMemberAsync(AuthorizationWorld.OtherVo, MembershipStatus.Pending)),
         new("POST", "/api/invitations/accept", """{"token":"not-a-token"}""", "401 400 400 400 400 400 400 400 400"),
-        new("DELETE", "/api/tokens/{token}", null, "401 404 200 404 404 404 404 404 404",
-            async (w, _) => $"/api/tokens/{await w.FreshTokenOfBobAsync()}"),
+        new("DELETE", "/api/tokens/{fresh}", null, "401 404 200 404 404 404 404 404 404", w => w.FreshTokenOfBobAsync()),
+
+        new("POST", "/api/access-requests", Request("{patients}"), "401 201 201 404 404 404 201 404 201"),
+        new("GET", "/api/access-requests", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/access-requests/inbox", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/access-requests/form/{patients}", null, "401 200 200 404 404 404 200 404 200"),
+        new("GET", "/api/access-requests/{bobRequest}", null, "401 404 200 404 404 200 404 404 200"),
+        new("POST", "/api/access-requests/{fresh}/withdraw", null, "401 404 200 404 404 404 404 404 404", w => w.FreshRequestOfBobAsync()),
+        new("POST", "/api/access-requests/{fresh}/approve", "{}", "401 404 403 404 404 200 404 404 200", w => w.FreshRequestOfBobAsync()),
+        new("POST", "/api/access-requests/{fresh}/deny", """{"reason":"not now"}""", "401 404 403 404 404 200 404 404 200", w => w.FreshRequestOfBobAsync()),
+
+        new("POST", "/api/grants", DirectGrant, "401 403 403 404 404 201 403 404 201", w => w.FreshDatasetAsync()),
+        new("GET", "/api/grants/mine", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/grants/datasets/{patients}", null, "401 403 403 404 404 200 403 404 200"),
+        new("GET", "/api/grants/datasets/{patients}/access", null, "401 403 403 404 404 200 403 404 200"),
+        new("GET", "/api/grants/{bobGrant}", null, "401 404 200 404 404 200 404 404 200"),
+        new("POST", "/api/grants/{fresh}/extend", """{"validUntil":"2027-01-15T00:00:00Z"}""", "401 403 403 404 404 200 403 404 200", w => w.FreshGrantAsync(toBob: false)),
+        new("POST", "/api/grants/{fresh}/revoke", """{"reason":"study ended"}""", "401 403 403 404 404 200 403 404 200", w => w.FreshGrantAsync(toBob: false)),
+        new("POST", "/api/grants/{fresh}/extension-requests", Extension, "401 404 201 404 404 404 404 404 404", w => w.FreshGrantAsync(toBob: true)),
 
         new("GET", "/api/datasets/{patients}/access/explain?purpose=DS:HIV", null, "401 200 200 200 200 200 200 200 200"),
         new("GET", "/api/datasets/{patients}/export?purpose=DS:HIV&ethics=UNI-IRB-2026-117&format=csv", null, "401 403 200 403 403 403 403 403 403"),
         new("GET", "/api/audit", null, "401 403 403 403 200 200 403 200 200"),
         new("GET", "/api/audit/verify", null, "401 403 403 403 403 403 403 200 403"),
     ];
+
+    private static string Request(string dataset) =>
+        $$"""{"datasetId":"{{dataset}}","voId":"{vo}","purpose":"DS:HIV","description":"Outcomes of care.","ethicsReference":"IRB-1","until":"2026-12-01T09:00:00Z","acceptTerms":true,"termsVersion":1}""";
+
+    private const string DirectGrant =
+        """{"datasetId":"{fresh}","granteeKind":"person","userId":"{erin}","purposes":["DS:HIV"],"validUntil":"2026-12-01T09:00:00Z"}""";
+
+    private const string Extension = """{"until":"2026-12-15T09:00:00Z","description":"More time.","acceptTerms":true,"termsVersion":1}""";
 
     [Fact]
     public async Task Every_endpoint_answers_every_persona_exactly_as_the_table_says()
@@ -74,11 +95,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
             var observed = new List<string>();
             foreach (var persona in personas)
             {
-                var path = call.Fresh is null ? Resolve(call.Path) : Resolve(await call.Fresh(world, persona));
+                var fresh = call.Fresh is null ? "" : (await call.Fresh(world)).ToString();
+                var path = Resolve(call.Path).Replace("{fresh}", fresh, StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(new HttpMethod(call.Method), new Uri(path, UriKind.Relative));
                 if (call.Body is not null)
                 {
-                    var body = Resolve(call.Body).Replace("{unique}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
+                    var body = Resolve(call.Body).Replace("{fresh}", fresh, StringComparison.Ordinal)
+                        .Replace("{unique}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
                     request.Content = new StringContent(body, Encoding.UTF8, "application/json");
                 }
                 using var response = await world.Client(persona).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -99,6 +122,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         .Replace("{admissions}", DemoSeed.AdmissionsDataset.ToString(), StringComparison.Ordinal)
         .Replace("{otherDataset}", AuthorizationWorld.OtherDataset.ToString(), StringComparison.Ordinal)
         .Replace("{bobGrant}", DemoSeed.BobPatientsGrant.ToString(), StringComparison.Ordinal)
+        .Replace("{bobRequest}", DemoSeed.BobAdmissionsRequest.ToString(), StringComparison.Ordinal)
         .Replace("{bob}", DemoSeed.Bob.ToString(), StringComparison.Ordinal)
         .Replace("{erin}", world.UserId(Persona.ResearcherWithoutGrant).ToString(), StringComparison.Ordinal);
 }

@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.AccessRequests;
 using Portal.Features.Datasets;
 using Portal.Features.Demo;
+using Portal.Features.Grants;
 using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
 using Portal.Tests.Infrastructure;
@@ -111,14 +114,8 @@ public sealed class AuthorizationWorld : HospitalPortalFactory
         }
 
         // The engine learns of these rows through NOTIFY, like every change: wait until the last of them arrived.
-        var engine = Services.GetRequiredService<Portal.Policy.PolicyEngine>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (engine.Current.FindDataset(OtherDataset) is null
-               || engine.Current.FindDataset(DemoSeed.AdmissionsDataset)?.Stewards.Contains(_users[Persona.Steward]) != true)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the policy engine did not receive the world's changes within 10 s");
-            await Task.Delay(20);
-        }
+        await EngineHasAsync(e => e.FindDataset(OtherDataset) is not null
+            && e.FindDataset(DemoSeed.AdmissionsDataset)?.Stewards.Contains(_users[Persona.Steward]) == true);
     }
 
     private static readonly string[] CatalogueScope = ["catalogue:read"];
@@ -167,6 +164,94 @@ public sealed class AuthorizationWorld : HospitalPortalFactory
         db.Invitations.Add(invitation);
         await db.SaveChangesAsync();
         return invitation.Id;
+    }
+
+    /// <summary>A dataset like the demo patients (Alice owns it, Henry stewards it, shared into the demo VO), known to the engine.</summary>
+    public async Task<Guid> FreshDatasetAsync()
+    {
+        var now = Clock.GetUtcNow();
+        var id = Guid.NewGuid();
+        await using (var db = CreateDb())
+        {
+            var patients = db.Datasets.AsNoTracking().Single(d => d.Id == DemoSeed.PatientsDataset);
+            patients.Id = id;
+            patients.Name = $"Fresh {id:N}";
+            patients.Stewards = [];
+            patients.Shares = [];
+            db.Datasets.Add(patients);
+            await db.SaveChangesAsync();
+            db.DatasetStewards.Add(new DatasetSteward { DatasetId = id, UserId = _users[Persona.Steward], AddedById = DemoSeed.Alice, AddedAt = now });
+            db.DatasetShares.Add(new DatasetShare { DatasetId = id, VoId = DemoSeed.CohortVo, SharedById = DemoSeed.Alice, SharedAt = now });
+            await db.SaveChangesAsync();
+        }
+        await EngineHasAsync(e => e.FindDataset(id) is { } d && d.Stewards.Contains(_users[Persona.Steward]) && d.SharedIntoVos.Contains(DemoSeed.CohortVo));
+        return id;
+    }
+
+    /// <summary>A pending request of Bob's (DS:HIV, 30 days) on a fresh dataset.</summary>
+    public async Task<Guid> FreshRequestOfBobAsync()
+    {
+        var dataset = await FreshDatasetAsync();
+        var now = Clock.GetUtcNow();
+        var request = new AccessRequest
+        {
+            Id = Guid.NewGuid(),
+            DatasetId = dataset,
+            RequesterId = DemoSeed.Bob,
+            VoId = DemoSeed.CohortVo,
+            Purpose = new Purpose { Code = "DS", Disease = "HIV" },
+            PurposeDescription = "Long-term outcomes.",
+            EthicsReference = "UNI-IRB-2026-117",
+            RequestedFrom = now,
+            RequestedUntil = now.AddDays(30),
+            TermsAcceptedAt = now,
+            TermsVersion = 1,
+            CreatedAt = now,
+        };
+        await using var db = CreateDb();
+        db.AccessRequests.Add(request);
+        await db.SaveChangesAsync();
+        return request.Id;
+    }
+
+    /// <summary>A live personal grant (DS:HIV, 30 days) on a fresh dataset, to Bob or to a fresh person.</summary>
+    public async Task<Guid> FreshGrantAsync(bool toBob)
+    {
+        var dataset = await FreshDatasetAsync();
+        var grantee = toBob ? DemoSeed.Bob : await FreshMemberAsync(DemoSeed.CohortVo, MembershipStatus.Active);
+        var now = Clock.GetUtcNow();
+        var grant = new Grant
+        {
+            Id = Guid.NewGuid(),
+            DatasetId = dataset,
+            GranteeKind = GranteeKind.Person,
+            GranteeUserId = grantee,
+            Purposes = [new Purpose { Code = "DS", Disease = "HIV" }],
+            ProfileVersion = 1,
+            K = 5,
+            ValidFrom = now,
+            ValidUntil = now.AddDays(30),
+            CreatedById = DemoSeed.Alice,
+            CreatedAt = now,
+        };
+        await using (var db = CreateDb())
+        {
+            db.Grants.Add(grant);
+            await db.SaveChangesAsync();
+        }
+        await EngineHasAsync(e => e.FindGrant(grant.Id) is not null);
+        return grant.Id;
+    }
+
+    private async Task EngineHasAsync(Func<Portal.Policy.PolicySnapshot, bool> arrived)
+    {
+        var engine = Services.GetRequiredService<Portal.Policy.PolicyEngine>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!arrived(engine.Current))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the policy engine did not receive a change within 10 s");
+            await Task.Delay(10);
+        }
     }
 
     /// <summary>A token of Bob's that another persona may try to revoke.</summary>
