@@ -24,6 +24,7 @@ public static class PortalApp
         ArgumentNullException.ThrowIfNull(builder);
         var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
         var saml = SamlSettings.Read(builder.Configuration);
+        var oidc = Features.SignIn.Oidc.OidcSettings.Read(builder.Configuration);
 
         builder.AddPortalLogging();
         builder.AddPortalTelemetry();
@@ -53,6 +54,7 @@ public static class PortalApp
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddPortalAuthentication(builder.Environment);
         services.AddSaml(saml);
+        Features.SignIn.Oidc.OidcServices.AddOidc(services, oidc, builder.Environment);
         services.AddPortalProblemDetails();
         services.AddPortalRateLimits(builder.Configuration);
         services.AddPortalHealthChecks();
@@ -101,6 +103,7 @@ public static class PortalApp
         {
             app.MapSamlEndpoints();
         }
+        Features.SignIn.Oidc.OidcEndpoints.MapOidcEndpoints(app);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
