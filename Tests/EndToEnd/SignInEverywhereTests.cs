@@ -17,6 +17,10 @@ public sealed class SignInEverywhereTests(PortalProcess portal, Browser browser)
         return await context.NewPageAsync();
     }
 
+    // The callback exchanges the code with the provider before the portal answers: give it more than the default 5 s
+    // when the machine is busy with parallel test classes.
+    private static readonly LocatorAssertionsToHaveTextOptions Slow = new() { Timeout = 20_000 };
+
     private static async Task OidcLoginAsync(IPage page, string login)
     {
         await page.Locator("input[name=username]").FillAsync(login);
@@ -50,7 +54,7 @@ public sealed class SignInEverywhereTests(PortalProcess portal, Browser browser)
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(portal.OidcIssuer.ToString())));
         await OidcLoginAsync(page, "erin");
 
-        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Erin Analyst");
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Erin Analyst", Slow);
         var me = await page.Context.APIRequest.GetAsync("/api/me");
         Assert.Equal(200, me.Status);
         var body = (await me.JsonAsync())!.Value;
@@ -70,7 +74,7 @@ public sealed class SignInEverywhereTests(PortalProcess portal, Browser browser)
         var page = await NewPageAsync();
         await page.GotoAsync("/oidc/login?provider=demo");
         await OidcLoginAsync(page, "frank");
-        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Frank Curator");
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Frank Curator", Slow);
         var cookie = await SessionCookieAsync(page);
         Assert.Equal(HttpStatusCode.OK, await MeWithCookieAsync(cookie));
 
@@ -90,7 +94,7 @@ public sealed class SignInEverywhereTests(PortalProcess portal, Browser browser)
         var page = await NewPageAsync();
         await page.GotoAsync("/signin");
         await IdpLogin.SignInAsync(page, "hospital", "alice");
-        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Alice Owner");
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Alice Owner", Slow);
         var cookie = await SessionCookieAsync(page);
         Assert.Equal(HttpStatusCode.OK, await MeWithCookieAsync(cookie));
 
@@ -98,7 +102,7 @@ public sealed class SignInEverywhereTests(PortalProcess portal, Browser browser)
         await page.Context.ClearCookiesAsync(new() { Name = "portal_session" });
         await page.GotoAsync("/signin");
         await page.GetByTestId("identity-providers").Locator("a[href*='idp%2Fhospital']").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Alice Owner");
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Alice Owner", Slow);
         var second = await SessionCookieAsync(page);
 
         var sloAnswers = new List<int>();

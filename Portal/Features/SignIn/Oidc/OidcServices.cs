@@ -62,7 +62,8 @@ internal static class OidcServices
         o.Events.OnTicketReceived = async ctx =>
         {
             ctx.HandleResponse();
-            var target = await OidcSignIn.CompleteAsync(ctx.HttpContext, provider, ctx.Principal!, ctx.Properties!, ctx.HttpContext.RequestAborted);
+            // The handler moved the return URL from the properties to ReturnUri.
+            var target = await OidcSignIn.CompleteAsync(ctx.HttpContext, provider, ctx.Principal!, ctx.Properties!, ctx.ReturnUri, ctx.HttpContext.RequestAborted);
             ctx.Response.Redirect(target);
         };
         o.Events.OnRemoteFailure = async ctx =>

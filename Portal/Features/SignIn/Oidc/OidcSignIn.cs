@@ -17,7 +17,7 @@ namespace Portal.Features.SignIn.Oidc;
 internal static class OidcSignIn
 {
     public static async Task<string> CompleteAsync(HttpContext http, OidcProvider provider, ClaimsPrincipal principal,
-        AuthenticationProperties properties, CancellationToken ct)
+        AuthenticationProperties properties, string? returnUri, CancellationToken ct)
     {
         var services = http.RequestServices;
         var db = services.GetRequiredService<PortalDb>();
@@ -50,7 +50,7 @@ internal static class OidcSignIn
         await services.GetRequiredService<SessionIssuer>().SignInAsync(http, user, "oidc", ct,
             details: new { provider = provider.Name, subject = user.Subject },
             origin: new SessionOrigin("oidc", issuer) { OidcProvider = provider.Name, OidcIdToken = properties.GetTokenValue("id_token") });
-        return ReturnPath.SanitizeOrHome(properties.RedirectUri);
+        return ReturnPath.SanitizeOrHome(returnUri);
     }
 
     private static async Task<User> UpsertAsync(PortalDb db, OidcProvider provider, string issuer, string subject,
