@@ -51,6 +51,7 @@ public static class PortalAuthentication
                 o.Events.OnValidatePrincipal = RejectPastAbsoluteLifetime;
             });
 
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, Sessions.SessionRevalidation>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AuditorPolicy, p => p.RequireAuthenticatedUser().RequireRole(nameof(Users.PlatformRoles.Auditor)));
