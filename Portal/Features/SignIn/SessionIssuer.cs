@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.SignIn.Sessions;
@@ -39,6 +40,9 @@ public sealed class SessionIssuer(PortalDb db, AuditLog audit, TimeProvider time
             CreatedAt = now,
         };
         db.Add(session);
+        // Rows past any cookie's absolute lifetime serve nobody; the audit log keeps their IDs.
+        var stale = now - PortalAuthentication.AbsoluteLifetime - TimeSpan.FromDays(1);
+        await db.Database.ExecuteSqlAsync($"DELETE FROM portal_sessions WHERE created_at < {stale}", ct);
         audit.Add(db, "signin.succeeded", AuditOutcome.Success,
             new AuditActor(user.Id, user.DisplayName, http.Connection.RemoteIpAddress?.ToString()),
             details: new { method, issuer = user.Issuer, session = session.Id, more = details });

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Features.Audit;
@@ -49,6 +50,7 @@ internal static class SignOutEndpoint
             && services.GetRequiredService<SamlIdentityProviders>().Find(session.Issuer) is { } idp && logout.CanSendTo(idp))
         {
             var (url, pending) = logout.Request(idp, session, "/");
+            await db.Database.ExecuteSqlAsync($"DELETE FROM saml_pending_logouts WHERE expires_at < {pending.CreatedAt}", ct);
             db.PendingLogouts.Add(pending);
             return ("saml.slo", Results.Redirect(url));
         }

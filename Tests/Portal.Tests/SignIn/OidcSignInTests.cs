@@ -209,6 +209,43 @@ public sealed class OidcSignInTests(OidcPortalFactory portal) : IClassFixture<Oi
     }
 
     [Fact]
+    public async Task Signing_out_of_an_oidc_session_ends_it_here_and_sends_the_browser_to_the_providers_end_session_endpoint()
+    {
+        using var client = Client();
+        var challenge = await StartAsync(client);
+        portal.ExpectedNonce = challenge.Query["nonce"];
+        portal.Subject = "s-" + Guid.NewGuid().ToString("N");
+        using var signedIn = await CallbackAsync(client, challenge.Query["state"], challenge.Cookies);
+        var session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("portal_session=", StringComparison.Ordinal)).Split(';')[0];
+
+        using var home = new HttpRequestMessage(HttpMethod.Get, "/");
+        home.Headers.Add("Cookie", session);
+        using var homeResponse = await client.SendAsync(home);
+        var antiforgery = homeResponse.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
+        using var signOut = new HttpRequestMessage(HttpMethod.Post, "/signout")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = DemoSession.AntiforgeryToken(await homeResponse.Content.ReadAsStringAsync()),
+            }),
+        };
+        signOut.Headers.Add("Cookie", $"{session}; {antiforgery}");
+        using var response = await client.SendAsync(signOut);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(OidcPortalFactory.Issuer + "/logout", response.Headers.Location!.GetLeftPart(UriPartial.Path));
+        var query = HttpUtility.ParseQueryString(response.Headers.Location.Query);
+        Assert.Equal("http://localhost/signout-callback-oidc-test", query["post_logout_redirect_uri"]);
+        Assert.Equal(3, query["id_token_hint"]?.Split('.').Length);
+        Assert.False(string.IsNullOrEmpty(query["state"]));
+
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        me.Headers.Add("Cookie", session);
+        using var meResponse = await client.SendAsync(me);
+        Assert.Equal(HttpStatusCode.Unauthorized, meResponse.StatusCode);
+    }
+
+    [Fact]
     public async Task A_forged_state_fails_with_the_readable_page_and_an_audit_event()
     {
         using var client = Client();

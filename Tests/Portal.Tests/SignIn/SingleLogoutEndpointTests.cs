@@ -47,6 +47,14 @@ public sealed class SingleLogoutEndpointTests(DemoPortalFactory portal) : IClass
         new Uri(RedirectBinding.Url(SloUrl, parameter, xml, "rs-idp", key)).PathAndQuery;
 
     [Fact]
+    public async Task The_sp_metadata_advertises_the_single_logout_endpoint()
+    {
+        using var client = portal.CreateBrowserClient();
+        var metadata = await client.GetStringAsync(new Uri("/saml/metadata", UriKind.Relative));
+        Assert.Contains($"<md:SingleLogoutService Binding=\"{SamlNames.HttpRedirectBinding}\" Location=\"{SloUrl}\" />", metadata, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Signing_out_of_a_saml_session_sends_a_signed_logout_request_and_the_copied_cookie_dies()
     {
         using var client = portal.CreateBrowserClient();
