@@ -46,7 +46,10 @@ internal static class SamlSingleLogout
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         }
-        return Results.Redirect(logout.Response(message.Idp, message.Id, message.RelayState));
+        // An IdP without a Redirect logout endpoint cannot be answered over this binding; its sessions ended all the same.
+        return message.Idp.RedirectSloUrl is null
+            ? Results.Text("Signed out of the portal.")
+            : Results.Redirect(logout.Response(message.Idp, message.Id, message.RelayState));
     }
 
     private static async Task<PendingLogout?> TakePendingAsync(PortalDb db, string requestId, CancellationToken ct)
