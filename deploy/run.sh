@@ -11,9 +11,11 @@ PORTAL_URL=${PORTAL_URL:-http://localhost:5000}
 PORTAL_URL=${PORTAL_URL%/}
 PG_PORT=${PORTAL_PG_PORT:-5433}
 IDP_PORT=${IDP_PORT:-8081}
+OIDC_PORT=${OIDC_PORT:-8082}
 
 ensure_dotnet
 ensure_packages postgresql-15 openssl
+ensure_node
 python3 --version >/dev/null 2>&1 || ensure_packages python3
 
 "$ROOT/deploy/pg.sh" start demo "$PG_PORT"
@@ -25,14 +27,11 @@ cleanup() {
     wait "$portal_pid" 2>/dev/null || true
   fi
   "$ROOT/deploy/idp.sh" stop >/dev/null 2>&1 || true
+  "$ROOT/deploy/oidc.sh" stop >/dev/null 2>&1 || true
   "$ROOT/deploy/pg.sh" stop demo >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-say "demo identity providers (SimpleSAMLphp: a hospital and a university)"
-SP_BASE_URL="$PORTAL_URL" "$ROOT/deploy/idp.sh" start "$IDP_PORT" >"$STATE/idp-start.log" 2>&1 \
-  || { cat "$STATE/idp-start.log" >&2; die "the demo IdP did not start"; }
 
 # The portal's own SAML keys and pseudonym master secret: made once, kept in .state/, never committed.
 sp="$STATE/sp"
@@ -42,6 +41,13 @@ for use in signing encryption; do
     -keyout "$sp/$use.key" -out "$sp/$use.crt" 2>/dev/null
 done
 [ -f "$STATE/pseudonym.key" ] || { head -c 32 /dev/urandom | base64 > "$STATE/pseudonym.key"; chmod 600 "$STATE/pseudonym.key"; }
+
+say "demo identity providers (SimpleSAMLphp: a hospital and a university; oidc-provider: an independent lab)"
+# The IdPs know the portal's signing certificate, so sign-out ends their sessions too (SAML Single Logout).
+SP_BASE_URL="$PORTAL_URL" SP_SIGNING_CERT="$sp/signing.crt" "$ROOT/deploy/idp.sh" start "$IDP_PORT" >"$STATE/idp-start.log" 2>&1 \
+  || { cat "$STATE/idp-start.log" >&2; die "the demo IdP did not start"; }
+PORTAL_BASE_URL="$PORTAL_URL" "$ROOT/deploy/oidc.sh" start "$OIDC_PORT" >"$STATE/oidc-start.log" 2>&1 \
+  || { cat "$STATE/oidc-start.log" >&2; die "the demo OIDC provider did not start"; }
 
 say "demo hospital database (synthetic patients)"
 pg_ensure_database demo hospital
@@ -77,6 +83,14 @@ export Saml__EncryptionCertificate="$sp/encryption.crt" Saml__EncryptionKey="$sp
 export Saml__IdentityProviders__0__Metadata="$STATE/idp/metadata/hospital.xml"
 export Saml__IdentityProviders__1__Metadata="$STATE/idp/metadata/university.xml"
 export Keys__PseudonymMasterSecretFile="$STATE/pseudonym.key"
+# The demo OIDC provider; its client secret is a demo value from deploy/oidc/server.js, never a real one.
+export Oidc__Providers__demo__Authority="http://localhost:$OIDC_PORT"
+export Oidc__Providers__demo__RequireHttps=false
+export Oidc__Providers__demo__ClientId=vo-portal-demo
+export Oidc__Providers__demo__ClientSecret=vo-portal-demo-secret-not-for-production
+export Oidc__Providers__demo__DisplayName="Demo Lab (OpenID Connect)"
+export Oidc__Providers__demo__HomeOrganization="Demo Lab"
+export Oidc__Providers__demo__Domains__0=lab.example.net
 portal=(dotnet "$ROOT/Portal/bin/Release/net10.0/Portal.dll")
 
 "${portal[@]}" seed-demo
@@ -89,9 +103,12 @@ cat <<INFO
                            carol / carol-demo   Carol Steward: steward of them, portal auditor
               university   bob / bob-demo       Bob Researcher: holds a grant, has a pending request
                            dave / dave-demo     Dave Admin: admin of the VO "HIV Cohort Collaboration"
+              Demo Lab     erin / erin-demo     Erin Analyst, via OpenID Connect (http://localhost:$OIDC_PORT)
+                           frank / frank-demo   Frank Curator, via OpenID Connect
+  Sign out: ends the portal session and the IdP's (SAML Single Logout, OIDC end-session)
   Health:   curl -fsS $PORTAL_URL/health/ready
   API:      $PORTAL_URL/api-docs (interactive), $PORTAL_URL/openapi/v1.json
-  Stop:     Ctrl-C (the IdP and PostgreSQL stop with it; data stays in .state/)
+  Stop:     Ctrl-C (the IdPs and PostgreSQL stop with it; data stays in .state/)
 
 INFO
 "${portal[@]}" --urls "$PORTAL_URL" &

@@ -10,6 +10,10 @@ TEST_PG_PORT=${TEST_PG_PORT:-55433}
 ensure_dotnet
 # docker-compose: Operations tests validate deploy/compose.yaml with "docker-compose config" (no daemon needed).
 ensure_packages postgresql-15 chromium python3 openssl simplesamlphp php-cli php-xml php-mbstring docker-compose
+# Node.js and npm: the end-to-end tests start the demo OIDC provider (deploy/oidc.sh, npm ci of oidc-provider).
+# By command, not by package name: this kind of machine ships Node.js 20 outside Debian's packages, and apt's npm
+# would fight it.
+ensure_node
 
 "$ROOT/deploy/pg.sh" start test "$TEST_PG_PORT"
 trap '"$ROOT/deploy/pg.sh" stop test >/dev/null 2>&1 || true' EXIT

@@ -34,6 +34,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(opt
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Features.SignIn.Saml.SamlReplayEntry> SamlReplay => Set<Features.SignIn.Saml.SamlReplayEntry>();
     public DbSet<Features.SignIn.Saml.PendingSignIn> PendingSignIns => Set<Features.SignIn.Saml.PendingSignIn>();
+    public DbSet<Features.SignIn.Sessions.PortalSession> PortalSessions => Set<Features.SignIn.Sessions.PortalSession>();
+    public DbSet<Features.SignIn.Saml.PendingLogout> PendingLogouts => Set<Features.SignIn.Saml.PendingLogout>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -26,6 +26,7 @@ public static class PortalApp
         ArgumentNullException.ThrowIfNull(builder);
         var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
         var saml = SamlSettings.Read(builder.Configuration);
+        var oidc = Features.SignIn.Oidc.OidcSettings.Read(builder.Configuration);
 
         builder.AddPortalLogging();
         builder.AddPortalTelemetry();
@@ -59,6 +60,7 @@ public static class PortalApp
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddPortalAuthentication(builder.Environment);
         services.AddSaml(saml);
+        Features.SignIn.Oidc.OidcServices.AddOidc(services, oidc, builder.Environment);
         services.AddPortalProblemDetails();
         services.AddPortalRateLimits(builder.Configuration);
         services.AddPortalHealthChecks();
@@ -109,6 +111,7 @@ public static class PortalApp
         {
             app.MapSamlEndpoints();
         }
+        Features.SignIn.Oidc.OidcEndpoints.MapOidcEndpoints(app);
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

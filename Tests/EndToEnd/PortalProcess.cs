@@ -7,7 +7,8 @@ namespace Portal.EndToEnd;
 
 /// <summary>
 /// The real portal executable on a free loopback port, on its own fresh database with the demo data, trusting the
-/// demo SimpleSAMLphp IdPs (hospital and university) that it starts beside it. Started once per test class.
+/// demo SimpleSAMLphp IdPs (hospital and university, with Single Logout to the portal's signing key) and the demo
+/// OIDC provider (oidc-provider, "demo") that it starts beside it. Started once per test class.
 /// </summary>
 public sealed class PortalProcess : IAsyncLifetime
 {
@@ -17,15 +18,29 @@ public sealed class PortalProcess : IAsyncLifetime
 
     private readonly string _idpState = Directory.CreateTempSubdirectory("e2e-idp-").FullName;
     private readonly int _idpPort = FreePort();
+    private readonly int _oidcPort = FreePort();
 
     // "localhost" for both: the IdP's POST back is then same-site, as the pending-request cookie needs on plain HTTP.
     public Uri BaseUrl { get; } = new($"http://localhost:{FreePort()}");
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
+    /// <summary>The demo OIDC provider's issuer: the user key of its people is (this, their login).</summary>
+    public Uri OidcIssuer => new($"http://localhost:{_oidcPort}");
+
+    private string SpKeys => Path.Combine(_idpState, "sp");
+
     public async Task InitializeAsync()
     {
-        var idp = await RunScriptAsync("start", _idpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The portal's signing key first: the IdPs check the portal's LogoutRequests with it.
+        Directory.CreateDirectory(SpKeys);
+        var keys = await RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "30", "-subj", "/CN=E2E portal signing",
+            "-keyout", Path.Combine(SpKeys, "signing.key"), "-out", Path.Combine(SpKeys, "signing.crt")]);
+        Assert.True(keys.ExitCode == 0, $"openssl failed: {keys.Output}");
+
+        var idp = await RunScriptAsync("idp.sh", "start", _idpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(idp.ExitCode == 0, $"deploy/idp.sh start failed: {idp.Output}");
+        var oidc = await RunScriptAsync("oidc.sh", "start", _oidcPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(oidc.ExitCode == 0, $"deploy/oidc.sh start failed: {oidc.Output}");
 
         var seed = Start("seed-demo");
         await seed.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
@@ -74,6 +89,16 @@ public sealed class PortalProcess : IAsyncLifetime
         psi.Environment["Saml__BaseUrl"] = BaseUrl.ToString().TrimEnd('/');
         psi.Environment["Saml__IdentityProviders__0__Metadata"] = Path.Combine(_idpState, "metadata", "hospital.xml");
         psi.Environment["Saml__IdentityProviders__1__Metadata"] = Path.Combine(_idpState, "metadata", "university.xml");
+        psi.Environment["Saml__SigningCertificate"] = Path.Combine(SpKeys, "signing.crt");
+        psi.Environment["Saml__SigningKey"] = Path.Combine(SpKeys, "signing.key");
+        // The demo provider's client and its demo secret, as deploy/run.sh configures them.
+        psi.Environment["Oidc__Providers__demo__Authority"] = OidcIssuer.ToString().TrimEnd('/');
+        psi.Environment["Oidc__Providers__demo__RequireHttps"] = "false";
+        psi.Environment["Oidc__Providers__demo__ClientId"] = "vo-portal-demo";
+        psi.Environment["Oidc__Providers__demo__ClientSecret"] = "vo-portal-demo-secret-not-for-production";
+        psi.Environment["Oidc__Providers__demo__DisplayName"] = "Demo Lab (OpenID Connect)";
+        psi.Environment["Oidc__Providers__demo__HomeOrganization"] = "Demo Lab";
+        psi.Environment["Oidc__Providers__demo__Domains__0"] = "lab.example.net";
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
         p.ErrorDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
@@ -90,21 +115,36 @@ public sealed class PortalProcess : IAsyncLifetime
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
-        await RunScriptAsync("stop");
+        await RunScriptAsync("idp.sh", "stop");
+        await RunScriptAsync("oidc.sh", "stop");
         await _database.DisposeAsync();
         Directory.Delete(_idpState, recursive: true);
     }
 
-    private async Task<(int ExitCode, string Output)> RunScriptAsync(params string[] args)
+    private Task<(int ExitCode, string Output)> RunScriptAsync(string script, params string[] args)
     {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(RepoPaths.Root, "deploy", "idp.sh"));
+        var environment = new Dictionary<string, string>
+        {
+            ["IDP_STATE"] = _idpState,
+            ["OIDC_STATE"] = Path.Combine(_idpState, "oidc"),
+            ["SP_BASE_URL"] = BaseUrl.ToString().TrimEnd('/'),
+            ["SP_SIGNING_CERT"] = Path.Combine(SpKeys, "signing.crt"),
+            ["PORTAL_BASE_URL"] = BaseUrl.ToString().TrimEnd('/'),
+        };
+        return RunAsync("bash", [Path.Combine(RepoPaths.Root, "deploy", script), .. args], environment);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string program, string[] args, Dictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
-        psi.Environment["IDP_STATE"] = _idpState;
-        psi.Environment["SP_BASE_URL"] = BaseUrl.ToString().TrimEnd('/');
+        foreach (var (key, value) in environment ?? [])
+        {
+            psi.Environment[key] = value;
+        }
         using var p = Process.Start(psi)!;
         var output = p.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEndAsync();

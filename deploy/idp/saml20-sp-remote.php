@@ -12,7 +12,7 @@ $metadata[$sp . '/saml/metadata'] = [
         ['Binding' => 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST', 'Location' => $sp . '/saml/acs', 'index' => 0],
     ],
     'SingleLogoutService' => [
-        ['Binding' => 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', 'Location' => $sp . '/saml/logout'],
+        ['Binding' => 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', 'Location' => $sp . '/saml/slo'],
     ],
     'saml20.sign.assertion' => true,
     'saml20.sign.response' => false,
@@ -32,7 +32,18 @@ $metadata[$sp . '/saml/metadata'] = [
     ],
 ];
 
+// The portal's keys: encryption for assertions, signing for its logout messages.
+$keys = [];
 if ($s['sp_encryption_cert'] !== null) {
     $metadata[$sp . '/saml/metadata']['assertion.encryption'] = true;
-    $metadata[$sp . '/saml/metadata']['certData'] = $s['sp_encryption_cert'];
+    $keys[] = ['type' => 'X509Certificate', 'encryption' => true, 'signing' => false, 'X509Certificate' => $s['sp_encryption_cert']];
+}
+if (($s['sp_signing_cert'] ?? null) !== null) {
+    $keys[] = ['type' => 'X509Certificate', 'encryption' => false, 'signing' => true, 'X509Certificate' => $s['sp_signing_cert']];
+    // Single Logout both ways over HTTP-Redirect: the portal's requests must be signed, and so are the IdP's.
+    $metadata[$sp . '/saml/metadata']['sign.logout'] = true;
+    $metadata[$sp . '/saml/metadata']['validate.logout'] = true;
+}
+if ($keys !== []) {
+    $metadata[$sp . '/saml/metadata']['keys'] = $keys;
 }

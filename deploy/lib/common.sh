@@ -37,6 +37,14 @@ ensure_node() {
   command -v node >/dev/null && command -v npm >/dev/null || ensure_packages nodejs npm
 }
 
+# ensure_node_at_least <major> <minor>: the installed Node.js is recent enough, or a clear message.
+ensure_node_at_least() {
+  local have
+  have=$(node -p 'process.versions.node') || die "node does not run"
+  node -e "const [a,b]=process.versions.node.split('.').map(Number); process.exit(a>$1||(a==$1&&b>=$2)?0:1)" \
+    || die "Node.js $have is too old: $1.$2 or later is needed (oidc-provider 9 uses crypto.hash)"
+}
+
 # free_port: a TCP port nobody listens on.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

@@ -716,6 +716,42 @@ namespace Portal.Data.Migrations
                     b.ToTable("visa_signing_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Features.SignIn.Saml.PendingLogout", b =>
+                {
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("request_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("IdpEntityId")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("idp_entity_id");
+
+                    b.Property<string>("ReturnPath")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("return_path");
+
+                    b.HasKey("RequestId")
+                        .HasName("pk_saml_pending_logouts");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_saml_pending_logouts_expires_at");
+
+                    b.ToTable("saml_pending_logouts", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Features.SignIn.Saml.PendingSignIn", b =>
                 {
                     b.Property<string>("RelayState")
@@ -786,6 +822,89 @@ namespace Portal.Data.Migrations
                         .HasDatabaseName("ix_saml_replay_expires_at");
 
                     b.ToTable("saml_replay", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Features.SignIn.Sessions.PortalSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("issuer");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("method");
+
+                    b.Property<string>("OidcIdToken")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)")
+                        .HasColumnName("oidc_id_token");
+
+                    b.Property<string>("OidcProvider")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("oidc_provider");
+
+                    b.Property<string>("SamlNameId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("saml_name_id");
+
+                    b.Property<string>("SamlNameIdFormat")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("saml_name_id_format");
+
+                    b.Property<string>("SamlNameQualifier")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("saml_name_qualifier");
+
+                    b.Property<string>("SamlSessionIndex")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("saml_session_index");
+
+                    b.Property<string>("SamlSpNameQualifier")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("saml_sp_name_qualifier");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_portal_sessions");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_portal_sessions_user_id");
+
+                    b.HasIndex("Issuer", "SamlNameId")
+                        .HasDatabaseName("ix_portal_sessions_issuer_saml_name_id");
+
+                    b.ToTable("portal_sessions", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Features.Tokens.ApiToken", b =>
@@ -1519,6 +1638,16 @@ namespace Portal.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_notifications_users_user_id");
+                });
+
+            modelBuilder.Entity("Portal.Features.SignIn.Sessions.PortalSession", b =>
+                {
+                    b.HasOne("Portal.Features.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_users_user_id");
                 });
 
             modelBuilder.Entity("Portal.Features.Tokens.ApiToken", b =>

@@ -17,6 +17,9 @@ public static class PortalAuthentication
     public const string AuthTimeClaim = "auth_time";
     public const string IssuerClaim = "idp";
     public const string NotAfterClaim = "session_not_after";
+
+    /// <summary>Names the server-side <see cref="Sessions.PortalSession"/> this cookie belongs to.</summary>
+    public const string SessionIdClaim = "portal_sid";
     public const string AuditorPolicy = "auditor";
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(1);
     public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromHours(8);
@@ -48,6 +51,7 @@ public static class PortalAuthentication
                 o.Events.OnValidatePrincipal = RejectPastAbsoluteLifetime;
             });
 
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, Sessions.SessionRevalidation>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AuditorPolicy, p => p.RequireAuthenticatedUser().RequireRole(nameof(Users.PlatformRoles.Auditor)));
@@ -77,7 +81,8 @@ public static class PortalAuthentication
         var notAfter = ctx.Principal?.FindFirstValue(NotAfterClaim);
         if (authTime is null || !long.TryParse(authTime, out var seconds) ||
             now - DateTimeOffset.FromUnixTimeSeconds(seconds) > AbsoluteLifetime ||
-            (notAfter is not null && (!long.TryParse(notAfter, out var end) || now >= DateTimeOffset.FromUnixTimeSeconds(end))))
+            (notAfter is not null && (!long.TryParse(notAfter, out var end) || now >= DateTimeOffset.FromUnixTimeSeconds(end))) ||
+            !await Sessions.SessionStore.IsLiveAsync(ctx.HttpContext, ctx.Principal?.FindFirstValue(SessionIdClaim)))
         {
             ctx.RejectPrincipal();
             await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -7,6 +7,9 @@ public sealed record DiscoveryEntry(string EntityId, string Name, IReadOnlyList<
 {
     /// <summary>Lower-case name, domains and entity ID host in one string, so a search is one substring scan.</summary>
     internal string Haystack { get; init; } = "";
+
+    /// <summary>Where "Sign in" starts, without the return URL; null for a SAML IdP (<c>/saml/login?idp=</c>).</summary>
+    public string? LoginPath { get; init; }
 }
 
 /// <summary>What a search found: the first matches to render and how many there are in all.</summary>
@@ -25,12 +28,14 @@ public sealed class DiscoveryIndex
     private readonly DiscoveryEntry[] _entries;
     private readonly Dictionary<string, DiscoveryEntry> _byEntityId;
 
-    public DiscoveryIndex(IEnumerable<IdentityProvider> providers)
+    /// <param name="others">Entries of other protocols (OIDC providers), listed and searched the same way.</param>
+    public DiscoveryIndex(IEnumerable<IdentityProvider> providers, IEnumerable<DiscoveryEntry>? others = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         _entries = providers
             .Where(p => !p.HideFromDiscovery && p.RedirectSsoUrl is not null)
             .Select(Entry)
+            .Concat(others ?? [])
             .OrderBy(e => e.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(e => e.EntityId, StringComparer.Ordinal)
             .ToArray();
@@ -94,6 +99,18 @@ public sealed class DiscoveryIndex
     private static bool StartsWord(DiscoveryEntry entry, string term) =>
         entry.Name.StartsWith(term, StringComparison.OrdinalIgnoreCase)
         || entry.Domains.Any(d => d.StartsWith(term, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>An entry that is no SAML IdP: its id (e.g. "oidc:demo"), name, searchable domains and login path.</summary>
+    public static DiscoveryEntry Other(string id, string name, IEnumerable<string> domains, string loginPath)
+    {
+        ArgumentNullException.ThrowIfNull(domains);
+        var lowered = domains.Select(d => d.ToLowerInvariant()).Distinct().ToList();
+        return new DiscoveryEntry(id, name, lowered)
+        {
+            Haystack = $"{name.ToLowerInvariant()}\n{string.Join('\n', lowered)}\n{id.ToLowerInvariant()}",
+            LoginPath = loginPath,
+        };
+    }
 
     private static DiscoveryEntry Entry(IdentityProvider idp)
     {

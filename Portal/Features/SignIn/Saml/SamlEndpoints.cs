@@ -4,7 +4,10 @@ using Portal.Features.Audit;
 
 namespace Portal.Features.SignIn.Saml;
 
-/// <summary>/saml/metadata, /saml/login (HTTP-Redirect AuthnRequest) and /saml/acs (HTTP-POST response).</summary>
+/// <summary>
+/// /saml/metadata, /saml/login (HTTP-Redirect AuthnRequest), /saml/acs (HTTP-POST response) and /saml/slo (Single
+/// Logout, HTTP-Redirect).
+/// </summary>
 internal static class SamlEndpoints
 {
     public static void MapSamlEndpoints(this IEndpointRouteBuilder app)
@@ -16,6 +19,7 @@ internal static class SamlEndpoints
         // The IdP's auto-submitted form cannot carry our antiforgery token; the pending request and its browser
         // binding play that part.
         saml.MapPost("/acs", AcsAsync).DisableAntiforgery();
+        saml.MapGet("/slo", SamlSingleLogout.HandleAsync);
     }
 
     /// <summary>
@@ -84,7 +88,8 @@ internal static class SamlEndpoints
             return Results.Redirect("/signin/failed?reason=account.suspended");
         }
         await sessions.SignInAsync(http, user, "saml", ct, identity.SessionNotOnOrAfter,
-            new { idp = identity.IdpEntityId, identifier = identity.UserIdSource, encrypted = result.WasEncrypted, dropped = identity.DroppedValues });
+            new { idp = identity.IdpEntityId, identifier = identity.UserIdSource, encrypted = result.WasEncrypted, dropped = identity.DroppedValues },
+            new Sessions.SessionOrigin("saml", identity.IdpEntityId) { SamlNameId = identity.NameId, SamlSessionIndex = identity.SessionIndex });
         return Results.Redirect(result.ReturnPath);
     }
 }

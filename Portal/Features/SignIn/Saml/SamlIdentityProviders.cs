@@ -10,7 +10,8 @@ namespace Portal.Features.SignIn.Saml;
 /// the same list); a reload or a federation refresh swaps it whole.
 /// </summary>
 public sealed class SamlIdentityProviders(
-    SamlSettings settings, IHttpClientFactory http, FederationLoader federations, ILogger<SamlIdentityProviders> logger)
+    SamlSettings settings, IHttpClientFactory http, FederationLoader federations, ILogger<SamlIdentityProviders> logger,
+    Oidc.OidcSettings? oidc = null)
     : IIdentityProviderDirectory, IHostedService
 {
     private sealed record Snapshot(IdentityProviderDirectory Directory, DiscoveryIndex Discovery)
@@ -123,7 +124,10 @@ public sealed class SamlIdentityProviders(
             }
         }
         var all = byEntityId.Values.ToList();
-        _current = new Snapshot(new IdentityProviderDirectory(all), new DiscoveryIndex(all));
+        // OIDC providers are listed beside the IdPs, so one search finds either.
+        var others = (oidc ?? Oidc.OidcSettings.Empty).Providers.Select(p => DiscoveryIndex.Other(
+            p.DiscoveryId, p.DisplayName, [.. p.Domains, p.Authority.Host], "/oidc/login?provider=" + Uri.EscapeDataString(p.Name)));
+        _current = new Snapshot(new IdentityProviderDirectory(all), new DiscoveryIndex(all, others));
     }
 
     private void Log(FederationAggregate aggregate) =>

@@ -21,6 +21,7 @@ internal static class SamlServices
         services.AddSingleton<ISamlReplayCache, PostgresSamlReplayCache>();
         services.AddSingleton<PendingSignInStore>();
         services.AddSingleton<AuthnRequestBuilder>();
+        services.AddSingleton(s => new SamlLogout(sp, s.GetRequiredService<SamlIdentityProviders>(), s.GetRequiredService<TimeProvider>()));
         services.AddSingleton(s => new SamlResponseValidator(
             sp, s.GetRequiredService<SamlIdentityProviders>(), s.GetRequiredService<ISamlReplayCache>(), s.GetRequiredService<TimeProvider>()));
         return services;

@@ -40,7 +40,7 @@ public sealed record SamlSettings(
         {
             EntityId = section["EntityId"] is { Length: > 0 } id ? id : $"{baseUrl}/saml/metadata",
             AcsUrl = $"{baseUrl}/saml/acs",
-            SingleLogoutUrl = $"{baseUrl}/saml/logout",
+            SingleLogoutUrl = $"{baseUrl}/saml/slo",
             SigningCertificate = LoadPem(section, "SigningCertificate", "SigningKey"),
             EncryptionCertificates = LoadPem(section, "EncryptionCertificate", "EncryptionKey") is { } enc ? [enc] : [],
             AllowIdpInitiated = section.GetValue("AllowIdpInitiated", false),
