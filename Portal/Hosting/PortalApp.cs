@@ -4,6 +4,7 @@ using Portal.Components;
 using Portal.Data;
 using Portal.Features.Access;
 using Portal.Features.Audit;
+using Portal.Features.Datasets;
 using Portal.Features.Demo;
 using Portal.Features.Exports;
 using Portal.Features.Me;
@@ -49,6 +50,8 @@ public static class PortalApp
         services.AddSingleton<VoService>();
         services.AddSingleton<InvitationService>();
         services.AddSingleton<JoinRequestService>();
+        services.AddSingleton<DatasetService>();
+        services.AddSingleton<DatasetUploads>();
 
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddPortalAuthentication(builder.Environment);
@@ -94,6 +97,7 @@ public static class PortalApp
         api.MapAuditApi();
         api.MapPassportApi(app);
         api.MapVoApi();
+        api.MapDatasetApi();
         api.MapNotificationsApi();
 
         app.MapSignOut();
