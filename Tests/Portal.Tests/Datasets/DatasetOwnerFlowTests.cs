@@ -226,4 +226,22 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
         await using var db = portal.CreateDb();
         Assert.False(await db.DatasetShares.AnyAsync(s => s.DatasetId == id));
     }
+
+    [Fact]
+    public async Task The_owner_pages_render_the_datasets_columns_and_refuse_others_on_the_server()
+    {
+        using var alice = await portal.SignedInAsync(DemoSeed.Alice);
+        var dashboard = await alice.GetStringAsync(U("/owner"));
+        Assert.Contains("HIV clinic patients", dashboard, StringComparison.Ordinal);
+        Assert.Contains("DS:HIV, NCU, IRB", dashboard, StringComparison.Ordinal);
+        var detail = await alice.GetStringAsync(U($"/owner/datasets/{DemoSeed.PatientsDataset}"));
+        Assert.Contains("dataset-columns", detail, StringComparison.Ordinal);
+        Assert.Contains("birth_date", detail, StringComparison.Ordinal);
+        Assert.Contains("Register a dataset", await alice.GetStringAsync(U("/owner/datasets/new")), StringComparison.Ordinal);
+
+        using var bob = await portal.SignedInAsync(DemoSeed.Bob);
+        var refused = await bob.GetStringAsync(U($"/owner/datasets/{DemoSeed.PatientsDataset}"));
+        Assert.DoesNotContain("birth_date", refused, StringComparison.Ordinal);
+        Assert.Contains("Only the dataset&#x27;s owner and stewards manage it.", refused, StringComparison.Ordinal);
+    }
 }
