@@ -404,8 +404,6 @@ public sealed partial class DatasetService(
         if (changed.Count > 0)
         {
             d.UpdatedAt = time.GetUtcNow();
-            // EF tracks a JSON collection as one value: mark it so the changed classes are written.
-            db.Entry(d).Property(x => x.UpdatedAt).IsModified = true;
             audit.Add(db, "dataset.columns_classified", AuditOutcome.Success, caller.Actor, datasetId: id, details: new { columns = changed });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
