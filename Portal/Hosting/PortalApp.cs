@@ -5,6 +5,7 @@ using Portal.Data;
 using Portal.Features.Access;
 using Portal.Features.AccessRequests;
 using Portal.Features.Audit;
+using Portal.Features.Datasets;
 using Portal.Features.Demo;
 using Portal.Features.Exports;
 using Portal.Features.Grants;
@@ -56,6 +57,8 @@ public static class PortalApp
         services.AddSingleton<Features.AccessRequests.AccessRequestService>();
         services.AddSingleton<Features.Grants.GrantReminderJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Grants.GrantReminderJob>());
+        services.AddSingleton<DatasetService>();
+        services.AddSingleton<DatasetUploads>();
 
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddPortalAuthentication(builder.Environment);
@@ -102,6 +105,7 @@ public static class PortalApp
         api.MapAuditApi();
         api.MapPassportApi(app);
         api.MapVoApi();
+        api.MapDatasetApi();
         api.MapNotificationsApi();
         api.MapAccessRequestApi();
         api.MapGrantApi();

@@ -31,7 +31,7 @@ public sealed class ParquetSource : ExportSource
     private SourceSchema Describe(ParquetReader reader)
     {
         var columns = reader.Schema.GetDataFields()
-            .Select(f => new SourceColumn(f.Name, Map(f.ClrType), f.ClrType.Name, f.IsNullable))
+            .Select(f => new SourceColumn(f.Name, Map(f.ClrType), f.ClrType == typeof(ReadOnlyMemory<char>) ? nameof(String) : f.ClrType.Name, f.IsNullable))
             .ToArray();
         var rows = Enumerable.Range(0, reader.RowGroupCount).Sum(i => reader.OpenRowGroupReader(i).RowCount);
         return new SourceSchema(DisplayName, columns, rows);
@@ -124,7 +124,8 @@ public sealed class ParquetSource : ExportSource
         private static async Task<Cell[]> ReadColumnAsync(ParquetRowGroupReader group, DataField field, int rows, CancellationToken ct)
         {
             var t = field.ClrType;
-            if (t == typeof(string))
+            // Parquet.Net 6 describes a file's UTF-8 columns as ReadOnlyMemory<char>; they read as strings all the same.
+            if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>))
             {
                 var values = new string?[rows];
                 await group.ReadAsync(field, values.AsMemory(), null, ct).ConfigureAwait(false);

@@ -17,8 +17,9 @@ public static class PolicyMapping
         ? new P.Membership(m.UserId, m.VoId, m.Role == VoRole.Admin ? P.VoRole.Admin : P.VoRole.Member, m.ExpiresAt)
         : null;
 
+    /// <summary>A draft is in no catalogue yet: only its owner and stewards see it, whatever VOs it is already shared into.</summary>
     public static P.Dataset ToPolicy(this Dataset d, IReadOnlyList<Guid> stewards, IReadOnlyList<Guid> sharedInto) => new(
-        d.Id, [d.OwnerId], stewards, sharedInto, ToPolicy(d.DataUse),
+        d.Id, [d.OwnerId], stewards, d.Status == DatasetStatus.Draft ? [] : sharedInto, ToPolicy(d.DataUse),
         d.Status == DatasetStatus.Withdrawn ? P.DatasetStatus.Withdrawn : P.DatasetStatus.Active);
 
     public static Policy.Duo.DataUseConditions ToPolicy(Datasets.DataUseConditions c)

@@ -28,6 +28,7 @@ public static class ApiProblems
         FailureKind.NotFound => "Not found.",
         FailureKind.Conflict => "Conflict with the current state.",
         FailureKind.Gone => "No longer valid.",
+        FailureKind.TooLarge => "Too large.",
         _ => "The request could not be completed.",
     };
 }

@@ -11,6 +11,7 @@ public enum FailureKind
     NotFound = StatusCodes.Status404NotFound,
     Conflict = StatusCodes.Status409Conflict,
     Gone = StatusCodes.Status410Gone,
+    TooLarge = StatusCodes.Status413PayloadTooLarge,
 }
 
 /// <summary>A refusal with a sentence for people and, for bad input, the field it is about.</summary>

@@ -8,12 +8,18 @@ namespace Portal.Features.Exports;
 
 /// <summary>
 /// Opens a dataset's source as the operator allows: PostgreSQL only on allow-listed hosts
-/// (Connectors:AllowedHosts), files only under the configured folders (Connectors:FileRoots). Deny by default.
+/// (Connectors:AllowedHosts), files only under the configured folders (Connectors:FileRoots, and the folder owners'
+/// uploads are stored in, Connectors:UploadFolder). Deny by default.
 /// </summary>
 public sealed class DatasetSources(IConfiguration configuration, DatasetCredentials credentials)
 {
     private readonly string[] _allowedHosts = configuration.GetSection("Connectors:AllowedHosts").Get<string[]>() ?? [];
-    private readonly string[] _fileRoots = configuration.GetSection("Connectors:FileRoots").Get<string[]>() ?? [];
+    private readonly string[] _fileRoots = [
+        .. configuration.GetSection("Connectors:FileRoots").Get<string[]>() ?? [],
+        .. configuration["Connectors:UploadFolder"] is { Length: > 0 } uploads ? new[] { uploads } : [],
+    ];
+
+    public bool IsHostAllowed(string? host) => host is not null && _allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
 
     public ExportSource Open(Dataset dataset)
     {
@@ -22,7 +28,7 @@ public sealed class DatasetSources(IConfiguration configuration, DatasetCredenti
         switch (c.Kind)
         {
             case ConnectorKind.PostgreSql:
-                if (c.Host is null || !_allowedHosts.Contains(c.Host, StringComparer.OrdinalIgnoreCase))
+                if (!IsHostAllowed(c.Host))
                 {
                     throw new DatasetSourceException($"The source host '{c.Host}' is not on the operator's allow-list (Connectors:AllowedHosts).");
                 }
