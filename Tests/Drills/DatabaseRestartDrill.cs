@@ -33,15 +33,17 @@ internal static class DatabaseRestartDrill
         Console.WriteLine($"answers that are neither 200/4xx nor a JSON 503: {bad.Count}");
         LoadRun.PrintErrors(bad);
 
-        // Recovered: from this moment on every request succeeded.
-        var lastFailure = samples.Where(s => !s.Ok).Select(s => s.End).DefaultIfEmpty(TimeSpan.Zero).Max();
+        // Recovered: every request sent from this moment on succeeded.
+        var lastFailedStart = samples.Where(s => !s.Ok).Select(s => s.Start).DefaultIfEmpty(TimeSpan.Zero).Max();
         var afterStart = samples.Where(s => s.Start > start.Ended).ToList();
-        var recovered = afterStart.Count > 0 && samples.Last(s => s.Ok).Start > lastFailure && lastFailure < TimeSpan.FromSeconds(seconds - 2);
-        var recovery = lastFailure > start.Ended ? lastFailure - start.Ended : TimeSpan.Zero;
+        var recovered = afterStart.Count > 0 && lastFailedStart < TimeSpan.FromSeconds(seconds - 2);
+        var recovery = lastFailedStart > start.Ended ? lastFailedStart - start.Ended : TimeSpan.Zero;
         Console.WriteLine(recovered
             ? $"recovered {LoadRun.Ms(recovery)} after PostgreSQL was back; {afterStart.Count(s => s.Ok)}/{afterStart.Count} OK after it"
             : "NOT recovered by the end of the run");
-        LoadRun.PrintErrors(afterStart.Where(s => !s.Ok));
+        var lingering = samples.Where(s => !s.Ok && s.End > start.Ended).ToList();
+        Console.WriteLine($"failed requests sent while it was down that ended after it was back: {lingering.Count}");
+        LoadRun.PrintErrors(lingering);
 
         var audit = await CheckAuditAsync(o.Required("db"), samples);
         var pass = stop.ExitCode == 0 && start.ExitCode == 0 && down.Count > 0 && downNot503.Count == 0 && bad.Count == 0 && recovered && audit.Pass;
@@ -83,7 +85,8 @@ internal static class DatabaseRestartDrill
         var aborted = counts.GetValueOrDefault("export.aborted");
         Console.WriteLine($"exports that returned data: {exports.Count} ({complete} complete, {cut} cut off); audit: {startedFound}/{ids.Length} export.started by id, " +
             $"{completed} export.completed, {aborted} export.aborted after the first");
-        var pass = startedFound == ids.Length && completed >= complete;
+        // Every export that sent data has its start by id, and an end: completed for each complete one, completed or aborted for the rest.
+        var pass = startedFound == ids.Length && completed >= complete && completed + aborted >= exports.Count;
         return new AuditCheck(pass, $"audit: {startedFound}/{ids.Length} started, {completed} completed for {complete} complete exports, {aborted} aborted for {cut} cut off");
     }
 }
