@@ -54,8 +54,8 @@ say "PostgreSQL (cluster 'drill', port $PG_PORT) with the demo hospital and the 
 "$ROOT/deploy/pg.sh" start drill "$PG_PORT" >/dev/null
 pg_ensure_database drill hospital
 # A small hospital keeps each export short, so the load runs make many of them.
-"$ROOT/deploy/pg.sh" psql drill -d hospital -q -v patients=2000 -v seed=0.42 -f deploy/demo/hospital.sql >/dev/null
-"$ROOT/deploy/pg.sh" psql drill -d postgres -qc 'DROP DATABASE IF EXISTS portal' >/dev/null
+PGOPTIONS="-c client_min_messages=warning" "$ROOT/deploy/pg.sh" psql drill -d hospital -q -v patients=2000 -v seed=0.42 -f deploy/demo/hospital.sql >/dev/null
+PGOPTIONS="-c client_min_messages=warning" "$ROOT/deploy/pg.sh" psql drill -d postgres -qc 'DROP DATABASE IF EXISTS portal' >/dev/null
 pg_ensure_database drill portal
 reader_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 "$ROOT/deploy/pg.sh" psql drill -d hospital -q >/dev/null <<SQL
@@ -137,9 +137,12 @@ run_drill() { # id title args…
 
 run_drill A "sign-in on A valid on B" signin --front "$FRONT" --a "$A" --b "$B" --user bob --institution university --token-out "$DIR/token"
 [ -s "$DIR/token" ] || die "drill A made no API token; the other drills need one"
-token=$(cat "$DIR/token")
+chmod 600 "$DIR/token"
+# Secrets reach the drill tool through its environment, not its command line.
+DRILL_TOKEN=$(cat "$DIR/token"); export DRILL_TOKEN
+export DRILL_DB="$PORTAL_DB"
 
-run_drill C "kill -9 of A under load" instance-kill --front "$FRONT" --token "$token" --path api/me \
+run_drill C "kill -9 of A under load" instance-kill --front "$FRONT" --path api/me \
   --seconds 12 --workers 8 --kill "4=kill -9 $pid_a"
 wait "$pid_a" 2>/dev/null || true
 retried=$(grep -c "upstream: \"http://127.0.0.1:$A_PORT" "$DIR/nginx/error.log" || true)
@@ -148,12 +151,12 @@ say "instance A again"
 start_instance a "$A_PORT"; wait_ready "$A" "$pid_a"
 sleep 6 # nginx's fail_timeout (5 s) must pass before it sends A requests again
 
-run_drill D "PostgreSQL restart under load" db-restart --front "$FRONT" --token "$token" --db "$PORTAL_DB" \
+run_drill D "PostgreSQL restart under load" db-restart --front "$FRONT" \
   --dataset "$PATIENTS_DATASET" --seconds 22 --workers 6 \
   --event "4=$ROOT/deploy/pg.sh stop drill" --event "9=$ROOT/deploy/pg.sh start drill"
 
 # Last: the grant stays revoked.
-run_drill B "revocation on A blocks export on B" revoke --front "$FRONT" --a "$A" --b "$B" --token "$token" --db "$PORTAL_DB" \
+run_drill B "revocation on A blocks export on B" revoke --front "$FRONT" --a "$A" --b "$B" \
   --grant "$BOB_PATIENTS_GRANT" --dataset "$PATIENTS_DATASET" --revoke-as alice --revoke-institution hospital --revoker "$ALICE"
 
 # 500s the portal logged (its own handler, or ASP.NET Core's when that failed too), and 503s for an unreachable database.

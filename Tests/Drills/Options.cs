@@ -20,8 +20,11 @@ internal sealed class Options
         return options;
     }
 
+    /// <summary>--name, or else the environment variable DRILL_NAME (how secrets come: not in the process list).</summary>
     public string Required(string name) =>
-        _pairs.LastOrDefault(p => p.Name == name).Value ?? throw new DrillException($"--{name} is required");
+        _pairs.LastOrDefault(p => p.Name == name).Value
+        ?? Environment.GetEnvironmentVariable("DRILL_" + name.ToUpperInvariant().Replace('-', '_'))
+        ?? throw new DrillException($"--{name} (or DRILL_{name.ToUpperInvariant().Replace('-', '_')}) is required");
 
     public Uri Url(string name) => new(Required(name).TrimEnd('/') + "/");
 
