@@ -6,7 +6,8 @@ namespace Portal.Hosting;
 /// <summary>
 /// Errors become RFC 7807 problem details under /api and a readable page elsewhere; never a stack trace.
 /// Pages are re-rendered for GET only: a failed form POST gets a short plain answer, since re-running a POST
-/// through a page would trip the page's own antiforgery check.
+/// through a page would trip the page's own antiforgery check. An unreachable database is a 503 with Retry-After
+/// everywhere, pages included: re-rendering a page would need the database (and the sign-in) again.
 /// </summary>
 internal static class ErrorHandling
 {
@@ -41,6 +42,7 @@ internal static class ErrorHandling
             400 => "The request was not valid, so nothing was changed. Go back, reload the page and try again.",
             403 => "Not allowed: your account may not do this.",
             404 => "Page not found.",
+            503 => "The portal is briefly unavailable: its database cannot be reached. Nothing was changed; try again in a few seconds.",
             >= 500 => $"Something went wrong; nothing was changed. Reference: {http.TraceIdentifier}",
             _ => $"The portal could not complete this request (status {status}).",
         };
@@ -51,14 +53,27 @@ internal static class ErrorHandling
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
-            var api = IsApi(httpContext.Request);
+            // The middleware has already rewritten the path to /error; the request's own path is in the feature.
+            var api = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path is { } original
+                ? new PathString(original).StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                : IsApi(httpContext.Request);
+            var databaseDown = DatabaseUnavailable.Is(exception);
             // Bad input (unreadable form, missing antiforgery token) is the client's error, not the portal's.
-            var status = exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
-            if (!api && IsPageRead(httpContext.Request) && status >= 500)
+            var status = exception is BadHttpRequestException bad ? bad.StatusCode
+                : databaseDown ? StatusCodes.Status503ServiceUnavailable
+                : StatusCodes.Status500InternalServerError;
+            if (!api && IsPageRead(httpContext.Request) && status >= 500 && !databaseDown)
             {
                 return false;
             }
-            if (status >= 500)
+            if (databaseDown)
+            {
+                // Expected during a restart or failover, and it clears by itself: one line, no stack trace.
+                logger.LogWarning("Database unavailable in {Method} {Path}: {Message}", httpContext.Request.Method, httpContext.Request.Path,
+                    exception.GetBaseException().Message);
+                httpContext.Response.Headers.RetryAfter = DatabaseUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (status >= 500)
             {
                 logger.LogError(exception, "Unhandled error in {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             }
@@ -72,7 +87,14 @@ internal static class ErrorHandling
             {
                 HttpContext = httpContext,
                 Exception = exception,
-                ProblemDetails = status >= 500
+                ProblemDetails = databaseDown
+                    ? new ProblemDetails
+                    {
+                        Status = status,
+                        Title = "The portal's database is unavailable.",
+                        Detail = $"Nothing was changed. Try again in {DatabaseUnavailable.RetryAfterSeconds} seconds.",
+                    }
+                    : status >= 500
                     ? new ProblemDetails
                     {
                         Status = status,

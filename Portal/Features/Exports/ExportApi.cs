@@ -129,7 +129,7 @@ internal static class ExportApi
             var manifest = await ExportPipeline.RunAsync(source, request, http.Response.Body, stop.Token);
             audit.Add(db, "export.completed", AuditOutcome.Success, actor, datasetId: id, grantId: grantId,
                 details: JsonDocument.Parse(manifest.ToJson()));
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SaveClosingEventAsync(db, logs, started.Id);
             metrics.ExportCompleted(exportFormat.ToString(), manifest.BytesWritten);
             return Results.Empty;
         }
@@ -138,7 +138,7 @@ internal static class ExportApi
             var reason = stopReason ?? (http.RequestAborted.IsCancellationRequested ? "export.client_gone" : "export.failed");
             audit.Add(db, "export.aborted", AuditOutcome.Failure, actor, datasetId: id, grantId: grantId, reason: reason,
                 details: e.Manifest is { } m ? JsonDocument.Parse(m.ToJson()) : new { error = e.Message });
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SaveClosingEventAsync(db, logs, started.Id);
             metrics.ExportAborted(exportFormat.ToString(), reason, e.Manifest?.BytesWritten ?? 0);
             logs.CreateLogger(typeof(ExportApi)).LogWarning("Export {ExportId} aborted: {Reason}", started.Id, reason);
             if (!http.Response.HasStarted)
@@ -153,6 +153,30 @@ internal static class ExportApi
         {
             await stop.CancelAsync();
             await watch;
+        }
+    }
+
+    /// <summary>
+    /// The closing event of an export that has sent data. A database that is briefly unreachable (a restart, a failover)
+    /// must not lose it, so it is retried for about 15 s; meanwhile the response stays open, unfinished.
+    /// </summary>
+    private static async Task SaveClosingEventAsync(PortalDb db, ILoggerFactory logs, long exportId)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (attempt < 8 && Hosting.DatabaseUnavailable.Is(e))
+            {
+                logs.CreateLogger(typeof(ExportApi)).LogWarning("Export {ExportId}: its closing audit event waits for the database ({Message})",
+                    exportId, e.GetBaseException().Message);
+                await Task.Delay(delay);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 4000));
+            }
         }
     }
 

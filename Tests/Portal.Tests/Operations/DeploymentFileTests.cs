@@ -106,6 +106,8 @@ public sealed partial class DeploymentFileTests
         Assert.Contains("proxy_set_header X-Forwarded-Proto $scheme;", conf, StringComparison.Ordinal);
         Assert.Contains("proxy_set_header X-Forwarded-For", conf, StringComparison.Ordinal);
         Assert.Contains("location = /metrics { return 404; }", conf, StringComparison.Ordinal);
+        // A 503 (database unavailable) is the same on every instance: retrying it would mark them all failed.
+        Assert.DoesNotMatch(@"proxy_next_upstream[^;]*http_503", conf);
     }
 
     [Fact]
