@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Portal.Features.Datasets;
 using Portal.Features.Demo;
 using Portal.Features.VirtualOrganizations;
 
@@ -28,7 +29,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         new("GET", "/api/me", null, "401 200 200 200 200 200 200 200 200"),
         new("GET", "/api/notifications", null, "401 200 200 200 200 200 200 200 200"),
         new("GET", "/api/tokens", null, "401 200 200 200 200 200 200 200 200"),
-        new("GET", "/api/permissions/me", null, "401 200 200 200 200 200 200 200 200"),
+        new("POST", "/api/tokens", """{"name":"t {unique}","scopes":["catalogue:read"],"expiresInDays":7}""", "401 201 201 201 201 201 201 201 201"),
+        new("POST", "/api/notifications/{fresh}/read", null, "401 404 204 404 404 404 404 404 404", w => w.FreshNotificationOfBobAsync()),
+        new("POST", "/api/notifications/read-all", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/permissions/{me}", null, "401 200 200 200 200 200 200 200 200"),
         new("GET", "/api/permissions/{bob}", null, "401 403 200 403 403 403 403 403 403"),
 
         new("GET", "/api/vos", null, "401 200 200 200 200 200 200 200 200"),
@@ -40,8 +44,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         new("GET", "/api/vos/{otherVo}", null, "401 200 200 200 200 200 200 200 200"),
 
         new("POST", "/api/vos", """{"name":"VO {unique}"}""", "401 201 201 201 201 201 201 201 201"),
-        new("PUT", "/api/vos/{vo}/members/{erin}/role", """{"role":"member"}""", "401 403 403 403 403 403 200 403 403"),
-        new("PUT", "/api/vos/{vo}/members/{erin}/expiry", """{"expiresAt":"2027-06-01T00:00:00Z"}""", "401 403 403 403 403 403 200 403 403"),
+        new("PUT", "/api/vos/{vo}/members/{bystander}/role", """{"role":"member"}""", "401 403 403 403 403 403 200 403 403"),
+        new("PUT", "/api/vos/{vo}/members/{bystander}/expiry", """{"expiresAt":"2027-06-01T00:00:00Z"}""", "401 403 403 403 403 403 200 403 403"),
         new("DELETE", "/api/vos/{vo}/members/{fresh}", null, "401 403 403 403 403 403 204 403 403", w => w.FreshMemberAsync(DemoSeed.CohortVo, MembershipStatus.Active)),
         new("POST", "/api/vos/{vo}/invitations", """{"role":"member"}""", "401 403 403 403 403 403 201 403 403"),
         new("DELETE", "/api/vos/{vo}/invitations/{fresh}", null, "401 403 403 403 403 403 204 403 403", w => w.FreshInvitationAsync(DemoSeed.CohortVo)),
@@ -68,17 +72,47 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         new("POST", "/api/grants/{fresh}/revoke", """{"reason":"study ended"}""", "401 403 403 404 404 200 403 404 200", w => w.FreshGrantAsync(toBob: false)),
         new("POST", "/api/grants/{fresh}/extension-requests", Extension, "401 404 201 404 404 404 404 404 404", w => w.FreshGrantAsync(toBob: true)),
 
+        new("GET", "/api/datasets", null, "401 200 200 200 200 200 200 200 200"),
+        new("GET", "/api/datasets/{patients}", null, "401 200 200 404 404 200 200 404 200"),
+        new("GET", "/api/datasets/{otherDataset}", null, "401 404 404 200 200 404 404 404 404"),
+        new("POST", "/api/datasets/{patients}/schema", null, "401 404 404 404 404 200 404 404 200"),
+        new("GET", "/api/datasets/{patients}/suggestions", null, "401 404 404 404 404 200 404 404 200"),
+        new("PUT", "/api/datasets/{fresh}/columns", """{"columns":{"sex":"QuasiIdentifier"}}""", "401 404 404 404 404 200 404 404 200", w => w.FreshDatasetAsync()),
+        new("PUT", "/api/datasets/{fresh}/conditions", """{"termsOfUse":"Cite us."}""", "401 404 404 404 404 200 404 404 200", w => w.FreshDatasetAsync()),
+        new("POST", "/api/datasets/{fresh}/stewards", """{"userId":"{bystander}"}""", "401 404 404 404 404 403 404 404 200", w => w.FreshDatasetAsync()),
+        new("DELETE", "/api/datasets/{fresh}/stewards/{henry}", null, "401 404 404 404 404 403 404 404 204", w => w.FreshDatasetAsync()),
+        new("POST", "/api/datasets/{fresh}/shares", """{"voId":"{vo}"}""", "401 404 404 404 404 403 404 404 200", w => w.FreshDatasetAsync(shared: false, DatasetStatus.Active)),
+        new("DELETE", "/api/datasets/{fresh}/shares/{vo}", null, "401 404 404 404 404 403 204 404 204", w => w.FreshDatasetAsync()),
+        new("POST", "/api/datasets/{fresh}/activate", null, "401 404 404 404 404 403 404 404 200", w => w.FreshDatasetAsync(shared: true, DatasetStatus.Draft)),
+        new("POST", "/api/datasets/{fresh}/withdraw", """{"reason":"retired"}""", "401 404 404 404 404 403 404 404 200", w => w.FreshDatasetAsync()),
+        new("GET", "/api/datasets/{patients}/preview?grantId={bobGrant}&rows=3", null, "401 404 404 404 404 200 404 404 200"),
+        new("GET", "/api/vos/{vo}/catalogue", null, "401 200 200 403 403 403 200 403 200"),
+
         new("GET", "/api/datasets/{patients}/access/explain?purpose=DS:HIV", null, "401 200 200 200 200 200 200 200 200"),
         new("GET", "/api/datasets/{patients}/export?purpose=DS:HIV&ethics=UNI-IRB-2026-117&format=csv", null, "401 403 200 403 403 403 403 403 403"),
         new("GET", "/api/audit", null, "401 403 403 403 200 200 403 200 200"),
+        new("GET", "/api/audit/export?format=csv", null, "401 403 403 403 200 200 403 200 200"),
         new("GET", "/api/audit/verify", null, "401 403 403 403 403 403 403 200 403"),
+
+        new("POST", "/api/vos/{fresh}/leave", null, "401 204 204 204 204 204 204 204 204", w => w.FreshVoOfEveryoneAsync()),
+
+        // Last: these make personas owners of something, or applicants to a VO, which would change the answers above.
+        new("POST", "/api/vos/{otherVo}/join-requests", """{"message":"May I join?"}""", "401 201 201 409 409 201 201 201 201"),
+        new("POST", "/api/datasets", RegisterPostgres, "401 201 201 201 201 201 201 201 201"),
+        new("POST", "/api/datasets/upload", UploadCsv, "401 201 201 201 201 201 201 201 201"),
     ];
 
     private static string Request(string dataset) =>
         $$"""{"datasetId":"{{dataset}}","voId":"{vo}","purpose":"DS:HIV","description":"Outcomes of care.","ethicsReference":"IRB-1","until":"2026-12-01T09:00:00Z","acceptTerms":true,"termsVersion":1}""";
 
+    private const string RegisterPostgres =
+        """{"name":"Patients {unique}","host":"127.0.0.1","port":{hospitalPort},"database":"{hospitalDb}","schema":"public","relation":"patients","username":"{hospitalUser}","password":"{hospitalPassword}"}""";
+
+    /// <summary>Sent as multipart/form-data: a name field and a two-row CSV file.</summary>
+    private const string UploadCsv = "multipart:Upload {unique}";
+
     private const string DirectGrant =
-        """{"datasetId":"{fresh}","granteeKind":"person","userId":"{erin}","purposes":["DS:HIV"],"validUntil":"2026-12-01T09:00:00Z"}""";
+        """{"datasetId":"{fresh}","granteeKind":"person","userId":"{bystander}","purposes":["DS:HIV"],"validUntil":"2026-12-01T09:00:00Z"}""";
 
     private const string Extension = """{"until":"2026-12-15T09:00:00Z","description":"More time.","acceptTerms":true,"termsVersion":1}""";
 
@@ -98,7 +132,17 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
                 var fresh = call.Fresh is null ? "" : (await call.Fresh(world)).ToString();
                 var path = Resolve(call.Path).Replace("{fresh}", fresh, StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(new HttpMethod(call.Method), new Uri(path, UriKind.Relative));
-                if (call.Body is not null)
+                if (call.Body is { } multipart && multipart.StartsWith("multipart:", StringComparison.Ordinal))
+                {
+                    var form = new MultipartFormDataContent
+                    {
+                        { new StringContent(multipart["multipart:".Length..].Replace("{unique}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal)), "name" },
+                        { new StringContent("csv"), "format" },
+                        { new ByteArrayContent("id,sex\n1,F\n2,M\n"u8.ToArray()), "file", "cohort.csv" },
+                    };
+                    request.Content = form;
+                }
+                else if (call.Body is not null)
                 {
                     var body = Resolve(call.Body).Replace("{fresh}", fresh, StringComparison.Ordinal)
                         .Replace("{unique}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
@@ -115,6 +159,26 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         Assert.True(wrong.Length == 0, "\n" + wrong);
     }
 
+    [Fact]
+    public async Task The_table_has_a_row_for_every_api_operation_the_portal_publishes()
+    {
+        using var client = world.CreateBrowserClient();
+        using var doc = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+        var published = doc.RootElement.GetProperty("paths").EnumerateObject()
+            .Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.EnumerateObject().Select(op => $"{op.Name.ToUpperInvariant()} {Shape(p.Name)}"))
+            .ToHashSet();
+        var covered = Table.Select(e => $"{e.Method} {Shape(e.Path)}").ToHashSet();
+        Assert.True(!published.Except(covered).Any(), "no row for: " + string.Join(", ", published.Except(covered).Order()));
+        Assert.True(!covered.Except(published).Any(), "rows for unpublished operations: " + string.Join(", ", covered.Except(published).Order()));
+    }
+
+    /// <summary>"/api/vos/{id}/members/{userId}" and "/api/vos/{vo}/members/{fresh}?x=1" both become "/api/vos/{}/members/{}".</summary>
+    private static string Shape(string path) =>
+        System.Text.RegularExpressions.Regex.Replace(path.Split('?')[0], "{[^}]*}", "{}").TrimEnd('/');
+
+    private Npgsql.NpgsqlConnectionStringBuilder Hospital => new(world.HospitalConnectionString);
+
     private string Resolve(string text) => text
         .Replace("{vo}", DemoSeed.CohortVo.ToString(), StringComparison.Ordinal)
         .Replace("{otherVo}", AuthorizationWorld.OtherVo.ToString(), StringComparison.Ordinal)
@@ -124,5 +188,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         .Replace("{bobGrant}", DemoSeed.BobPatientsGrant.ToString(), StringComparison.Ordinal)
         .Replace("{bobRequest}", DemoSeed.BobAdmissionsRequest.ToString(), StringComparison.Ordinal)
         .Replace("{bob}", DemoSeed.Bob.ToString(), StringComparison.Ordinal)
+        .Replace("{me}", "me", StringComparison.Ordinal)
+        .Replace("{bystander}", world.Bystander.ToString(), StringComparison.Ordinal)
+        .Replace("{henry}", world.UserId(Persona.Steward).ToString(), StringComparison.Ordinal)
+        .Replace("{hospitalPort}", Hospital.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{hospitalDb}", Hospital.Database, StringComparison.Ordinal)
+        .Replace("{hospitalUser}", Hospital.Username, StringComparison.Ordinal)
+        .Replace("{hospitalPassword}", Hospital.Password, StringComparison.Ordinal)
         .Replace("{erin}", world.UserId(Persona.ResearcherWithoutGrant).ToString(), StringComparison.Ordinal);
 }

@@ -30,9 +30,23 @@ public sealed class AuthorizationWorld : HospitalPortalFactory
     private readonly Dictionary<Persona, HttpClient> _clients = [];
     private readonly Dictionary<Persona, Guid> _users = [];
 
+    private readonly string _uploads = Directory.CreateTempSubdirectory("portal-matrix-uploads-").FullName;
+
+    protected override IEnumerable<KeyValuePair<string, string>> ExtraSettings =>
+        base.ExtraSettings.Append(new("Connectors:UploadFolder", _uploads));
+
+    protected override async Task DisposeExtrasAsync()
+    {
+        await base.DisposeExtrasAsync();
+        Directory.Delete(_uploads, recursive: true);
+    }
+
     public HttpClient Client(Persona persona) => _clients[persona];
 
     public Guid UserId(Persona persona) => _users[persona];
+
+    /// <summary>A member of the demo VO who is none of the personas: the one to name as steward or grantee.</summary>
+    public Guid Bystander { get; private set; }
 
     public async Task ReadyAsync()
     {
@@ -113,6 +127,8 @@ public sealed class AuthorizationWorld : HospitalPortalFactory
             await db.SaveChangesAsync();
         }
 
+        Bystander = await FreshMemberAsync(DemoSeed.CohortVo, MembershipStatus.Active);
+
         // The engine learns of these rows through NOTIFY, like every change: wait until the last of them arrived.
         await EngineHasAsync(e => e.FindDataset(OtherDataset) is not null
             && e.FindDataset(DemoSeed.AdmissionsDataset)?.Stewards.Contains(_users[Persona.Steward]) == true);
@@ -167,7 +183,9 @@ public sealed class AuthorizationWorld : HospitalPortalFactory
     }
 
     /// <summary>A dataset like the demo patients (Alice owns it, Henry stewards it, shared into the demo VO), known to the engine.</summary>
-    public async Task<Guid> FreshDatasetAsync()
+    public async Task<Guid> FreshDatasetAsync() => await FreshDatasetAsync(shared: true, DatasetStatus.Active);
+
+    public async Task<Guid> FreshDatasetAsync(bool shared, DatasetStatus status)
     {
         var now = Clock.GetUtcNow();
         var id = Guid.NewGuid();
@@ -178,13 +196,19 @@ public sealed class AuthorizationWorld : HospitalPortalFactory
             patients.Name = $"Fresh {id:N}";
             patients.Stewards = [];
             patients.Shares = [];
+            patients.Status = status;
             db.Datasets.Add(patients);
             await db.SaveChangesAsync();
             db.DatasetStewards.Add(new DatasetSteward { DatasetId = id, UserId = _users[Persona.Steward], AddedById = DemoSeed.Alice, AddedAt = now });
-            db.DatasetShares.Add(new DatasetShare { DatasetId = id, VoId = DemoSeed.CohortVo, SharedById = DemoSeed.Alice, SharedAt = now });
+            if (shared)
+            {
+                db.DatasetShares.Add(new DatasetShare { DatasetId = id, VoId = DemoSeed.CohortVo, SharedById = DemoSeed.Alice, SharedAt = now });
+            }
             await db.SaveChangesAsync();
         }
-        await EngineHasAsync(e => e.FindDataset(id) is { } d && d.Stewards.Contains(_users[Persona.Steward]) && d.SharedIntoVos.Contains(DemoSeed.CohortVo));
+        // A draft counts as shared into no VO for the engine.
+        var visibleIn = shared && status == DatasetStatus.Active;
+        await EngineHasAsync(e => e.FindDataset(id) is { } d && d.Stewards.Contains(_users[Persona.Steward]) && d.SharedIntoVos.Contains(DemoSeed.CohortVo) == visibleIn);
         return id;
     }
 
@@ -252,6 +276,37 @@ public sealed class AuthorizationWorld : HospitalPortalFactory
             Assert.True(DateTime.UtcNow < deadline, "the policy engine did not receive a change within 10 s");
             await Task.Delay(10);
         }
+    }
+
+    /// <summary>An unread in-portal notification for Bob.</summary>
+    public async Task<Guid> FreshNotificationOfBobAsync()
+    {
+        var notification = new Portal.Features.Notifications.Notification
+        {
+            Id = Guid.NewGuid(),
+            UserId = DemoSeed.Bob,
+            Kind = "test",
+            Title = "Something happened",
+            CreatedAt = Clock.GetUtcNow(),
+            EmailStatus = Portal.Features.Notifications.EmailStatus.None,
+        };
+        await using var db = CreateDb();
+        db.Notifications.Add(notification);
+        await db.SaveChangesAsync();
+        return notification.Id;
+    }
+
+    /// <summary>A VO every persona is a member of, run by the bystander: each persona can leave it once.</summary>
+    public async Task<Guid> FreshVoOfEveryoneAsync()
+    {
+        var now = Clock.GetUtcNow();
+        var vo = new VirtualOrganization { Id = Guid.NewGuid(), Name = $"Everyone {Interlocked.Increment(ref _made)}", CreatedById = Bystander, CreatedAt = now };
+        vo.Memberships.Add(Member(Bystander, vo.Id, VoRole.Admin, now));
+        vo.Memberships.AddRange(_users.Values.Distinct().Select(u => Member(u, vo.Id, VoRole.Member, now)));
+        await using var db = CreateDb();
+        db.VirtualOrganizations.Add(vo);
+        await db.SaveChangesAsync();
+        return vo.Id;
     }
 
     /// <summary>A token of Bob's that another persona may try to revoke.</summary>
