@@ -9,119 +9,86 @@ namespace Portal.Features.Datasets;
 
 public sealed partial class DatasetService
 {
-    public async Task<Outcome<StewardView>> AddStewardAsync(Caller caller, Guid id, Guid? userId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var m = await ManagedAsync(db, caller, id, Need.Own, "change its stewards", lockRow: true, ct);
-        if (m.Failure is { } denied)
+    public Task<Outcome<StewardView>> AddStewardAsync(Caller caller, Guid id, Guid? userId, CancellationToken ct) =>
+        ChangeAsync<StewardView>(caller, id, Need.Own, "change its stewards", propagate: true, async (db, m) =>
         {
-            return denied;
-        }
-        var d = m.Value!.Dataset;
-        if (d.Status == DatasetStatus.Withdrawn)
-        {
-            return Withdrawn(d);
-        }
-        var user = userId is { } uid ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == uid, ct) : null;
-        if (user is null || user.Suspended)
-        {
-            return Failure.Invalid("userId", "userId must name an active user of this portal.");
-        }
-        if (user.Id == d.OwnerId)
-        {
-            return Failure.Invalid("userId", "The owner is not their own steward.");
-        }
-        if (d.Stewards.Any(s => s.UserId == user.Id))
-        {
-            return Failure.Conflict("userId", $"{user.DisplayName} already stewards \"{d.Name}\".");
-        }
-        var now = time.GetUtcNow();
-        var steward = new DatasetSteward { DatasetId = id, UserId = user.Id, AddedById = m.Value.Me.Id, AddedAt = now };
-        db.DatasetStewards.Add(steward);
-        d.UpdatedAt = now;
-        audit.Add(db, "dataset.steward_added", AuditOutcome.Success, caller.Actor, datasetId: id, details: new { userId = user.Id });
-        notifications.Notify(db, Recipient.User(user.Id), "dataset.steward_added", $"You steward {d.Name}",
-            $"{m.Value.Me.DisplayName} made you a steward of the dataset \"{d.Name}\": you may classify it, set its conditions and preview it.",
-            DatasetLinks.Dataset(id));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        notifications.WakeDelivery();
-        await PropagateAsync(id, ct);
-        return new StewardView(user.Id, user.DisplayName, now);
-    }
+            var d = m.Dataset;
+            if (d.Status == DatasetStatus.Withdrawn)
+            {
+                return Withdrawn(d);
+            }
+            var user = userId is { } uid ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == uid, ct) : null;
+            if (user is null || user.Suspended)
+            {
+                return Failure.Invalid("userId", "userId must name an active user of this portal.");
+            }
+            if (user.Id == d.OwnerId)
+            {
+                return Failure.Invalid("userId", "The owner is not their own steward.");
+            }
+            if (d.Stewards.Any(s => s.UserId == user.Id))
+            {
+                return Failure.Conflict("userId", $"{user.DisplayName} already stewards \"{d.Name}\".");
+            }
+            var now = time.GetUtcNow();
+            db.DatasetStewards.Add(new DatasetSteward { DatasetId = id, UserId = user.Id, AddedById = m.Me.Id, AddedAt = now });
+            d.UpdatedAt = now;
+            audit.Add(db, "dataset.steward_added", AuditOutcome.Success, caller.Actor, datasetId: id, details: new { userId = user.Id });
+            notifications.Notify(db, Recipient.User(user.Id), "dataset.steward_added", $"You steward {d.Name}",
+                $"{m.Me.DisplayName} made you a steward of the dataset \"{d.Name}\": you may classify it, set its conditions and preview it.",
+                DatasetLinks.Dataset(id));
+            return new StewardView(user.Id, user.DisplayName, now);
+        }, ct);
 
-    public async Task<Outcome<Done>> RemoveStewardAsync(Caller caller, Guid id, Guid userId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var m = await ManagedAsync(db, caller, id, Need.Own, "change its stewards", lockRow: true, ct);
-        if (m.Failure is { } denied)
+    public Task<Outcome<Done>> RemoveStewardAsync(Caller caller, Guid id, Guid userId, CancellationToken ct) =>
+        ChangeAsync<Done>(caller, id, Need.Own, "change its stewards", propagate: true, (db, m) =>
         {
-            return denied;
-        }
-        var d = m.Value!.Dataset;
-        var steward = d.Stewards.FirstOrDefault(s => s.UserId == userId);
-        if (steward is null)
-        {
-            return Failure.NotFound("That person does not steward this dataset.");
-        }
-        db.DatasetStewards.Remove(steward);
-        d.UpdatedAt = time.GetUtcNow();
-        audit.Add(db, "dataset.steward_removed", AuditOutcome.Success, caller.Actor, datasetId: id, details: new { userId });
-        notifications.Notify(db, Recipient.User(userId), "dataset.steward_removed", $"You no longer steward {d.Name}",
-            $"{m.Value.Me.DisplayName} removed you as a steward of the dataset \"{d.Name}\".", null);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        notifications.WakeDelivery();
-        await PropagateAsync(id, ct);
-        return default(Done);
-    }
+            var d = m.Dataset;
+            var steward = d.Stewards.FirstOrDefault(s => s.UserId == userId);
+            if (steward is null)
+            {
+                return Task.FromResult<Outcome<Done>>(Failure.NotFound("That person does not steward this dataset."));
+            }
+            db.DatasetStewards.Remove(steward);
+            d.UpdatedAt = time.GetUtcNow();
+            audit.Add(db, "dataset.steward_removed", AuditOutcome.Success, caller.Actor, datasetId: id, details: new { userId });
+            notifications.Notify(db, Recipient.User(userId), "dataset.steward_removed", $"You no longer steward {d.Name}",
+                $"{m.Me.DisplayName} removed you as a steward of the dataset \"{d.Name}\".", null);
+            return Task.FromResult<Outcome<Done>>(default(Done));
+        }, ct);
 
     /// <summary>Lists the dataset in a VO's catalogue; the owner must be a live member of that VO.</summary>
-    public async Task<Outcome<ShareView>> ShareAsync(Caller caller, Guid id, Guid? voId, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var m = await ManagedAsync(db, caller, id, Need.Own, "share it", lockRow: true, ct);
-        if (m.Failure is { } denied)
+    public Task<Outcome<ShareView>> ShareAsync(Caller caller, Guid id, Guid? voId, CancellationToken ct) =>
+        ChangeAsync<ShareView>(caller, id, Need.Own, "share it", propagate: true, async (db, m) =>
         {
-            return denied;
-        }
-        var d = m.Value!.Dataset;
-        if (d.Status == DatasetStatus.Withdrawn)
-        {
-            return Withdrawn(d);
-        }
-        if (voId is null)
-        {
-            return Failure.Invalid("voId", "voId is required.");
-        }
-        var vo = await VoAccess.VoAsync(db, voId.Value, ct);
-        if (vo.Failure is { } missing)
-        {
-            return missing;
-        }
-        var now = time.GetUtcNow();
-        if (!VoAccess.IsLive(await VoAccess.MembershipAsync(db, voId.Value, m.Value.Me.Id, ct), now))
-        {
-            return Failure.Forbidden($"You can only share into a virtual organization you are a member of, and you are not a member of \"{vo.Value!.Name}\".");
-        }
-        if (await db.DatasetShares.AnyAsync(s => s.DatasetId == id && s.VoId == voId, ct))
-        {
-            return Failure.Conflict("voId", $"\"{d.Name}\" is already in the catalogue of \"{vo.Value!.Name}\".");
-        }
-        db.DatasetShares.Add(new DatasetShare { DatasetId = id, VoId = voId.Value, SharedById = m.Value.Me.Id, SharedAt = now });
-        d.UpdatedAt = now;
-        audit.Add(db, "dataset.shared", AuditOutcome.Success, caller.Actor, voId: voId, datasetId: id, details: new { vo = vo.Value!.Name });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await PropagateAsync(id, ct);
-        return new ShareView(voId.Value, vo.Value.Name, now);
-    }
+            var d = m.Dataset;
+            if (d.Status == DatasetStatus.Withdrawn)
+            {
+                return Withdrawn(d);
+            }
+            if (voId is null)
+            {
+                return Failure.Invalid("voId", "voId is required.");
+            }
+            var vo = await VoAccess.VoAsync(db, voId.Value, ct);
+            if (vo.Failure is { } missing)
+            {
+                return missing;
+            }
+            var now = time.GetUtcNow();
+            if (!VoAccess.IsLive(await VoAccess.MembershipAsync(db, voId.Value, m.Me.Id, ct), now))
+            {
+                return Failure.Forbidden($"You can only share into a virtual organization you are a member of, and you are not a member of \"{vo.Value!.Name}\".");
+            }
+            if (await db.DatasetShares.AnyAsync(s => s.DatasetId == id && s.VoId == voId, ct))
+            {
+                return Failure.Conflict("voId", $"\"{d.Name}\" is already in the catalogue of \"{vo.Value!.Name}\".");
+            }
+            db.DatasetShares.Add(new DatasetShare { DatasetId = id, VoId = voId.Value, SharedById = m.Me.Id, SharedAt = now });
+            d.UpdatedAt = now;
+            audit.Add(db, "dataset.shared", AuditOutcome.Success, caller.Actor, voId: voId, datasetId: id, details: new { vo = vo.Value!.Name });
+            return new ShareView(voId.Value, vo.Value.Name, now);
+        }, ct);
 
     /// <summary>Takes the dataset out of a VO's catalogue: its owner may, and so may a live admin of that VO (their catalogue).</summary>
     public async Task<Outcome<Done>> UnshareAsync(Caller caller, Guid id, Guid voId, CancellationToken ct)
@@ -169,89 +136,68 @@ public sealed partial class DatasetService
     }
 
     /// <summary>Draft → Active: every column classified and a valid anonymization profile. Owner only.</summary>
-    public async Task<Outcome<DatasetView>> ActivateAsync(Caller caller, Guid id, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var m = await ManagedAsync(db, caller, id, Need.Own, "activate it", lockRow: true, ct);
-        if (m.Failure is { } denied)
+    public Task<Outcome<DatasetView>> ActivateAsync(Caller caller, Guid id, CancellationToken ct) =>
+        ChangeAsync<DatasetView>(caller, id, Need.Own, "activate it", propagate: true, async (db, m) =>
         {
-            return denied;
-        }
-        var d = m.Value!.Dataset;
-        if (d.Status != DatasetStatus.Draft)
-        {
-            return Failure.Conflict("status", $"\"{d.Name}\" is {d.Status.ToString().ToLowerInvariant()}; only a draft can be activated.");
-        }
-        var unclassified = d.Columns.Where(c => c.Classification == ColumnClass.Unclassified).Select(c => c.Name).ToList();
-        if (d.Columns.Count == 0 || unclassified.Count > 0)
-        {
-            return Failure.Conflict("columns", d.Columns.Count == 0
-                ? "The dataset has no columns yet: read its schema first."
-                : $"Classify every column first; still unclassified: {string.Join(", ", unclassified)}.");
-        }
-        if (d.AnonymizationProfile is null)
-        {
-            return Failure.Conflict("anonymizationProfile", "Set an anonymization profile first.");
-        }
-        if (CheckProfile(d.AnonymizationProfile, d) is { } badProfile)
-        {
-            return badProfile with { Kind = FailureKind.Conflict };
-        }
-        d.Status = DatasetStatus.Active;
-        d.UpdatedAt = time.GetUtcNow();
-        audit.Add(db, "dataset.activated", AuditOutcome.Success, caller.Actor, datasetId: id, details: new { d.ProfileVersion, d.TermsVersion });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        await PropagateAsync(id, ct);
-        return View(d, m.Value.Me.Id, manage: true, await SharesAsync(db, id, ct));
-    }
+            var d = m.Dataset;
+            if (d.Status != DatasetStatus.Draft)
+            {
+                return Failure.Conflict("status", $"\"{d.Name}\" is {d.Status.ToString().ToLowerInvariant()}; only a draft can be activated.");
+            }
+            var unclassified = d.Columns.Where(c => c.Classification == ColumnClass.Unclassified).Select(c => c.Name).ToList();
+            if (d.Columns.Count == 0 || unclassified.Count > 0)
+            {
+                return Failure.Conflict("columns", d.Columns.Count == 0
+                    ? "The dataset has no columns yet: read its schema first."
+                    : $"Classify every column first; still unclassified: {string.Join(", ", unclassified)}.");
+            }
+            if (d.AnonymizationProfile is null)
+            {
+                return Failure.Conflict("anonymizationProfile", "Set an anonymization profile first.");
+            }
+            if (CheckProfile(d.AnonymizationProfile, d) is { } badProfile)
+            {
+                return badProfile with { Kind = FailureKind.Conflict };
+            }
+            d.Status = DatasetStatus.Active;
+            d.UpdatedAt = time.GetUtcNow();
+            audit.Add(db, "dataset.activated", AuditOutcome.Success, caller.Actor, datasetId: id, details: new { d.ProfileVersion, d.TermsVersion });
+            return View(d, m.Me.Id, manage: true, await SharesAsync(db, id, ct));
+        }, ct);
 
     /// <summary>Withdraws the dataset for good, with a reason: every grant stops working at once. Owner only.</summary>
-    public async Task<Outcome<DatasetView>> WithdrawAsync(Caller caller, Guid id, string? reason, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        var why = reason?.Trim() ?? "";
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var m = await ManagedAsync(db, caller, id, Need.Own, "withdraw it", lockRow: true, ct);
-        if (m.Failure is { } denied)
+    public Task<Outcome<DatasetView>> WithdrawAsync(Caller caller, Guid id, string? reason, CancellationToken ct) =>
+        ChangeAsync<DatasetView>(caller, id, Need.Own, "withdraw it", propagate: true, async (db, m) =>
         {
-            return denied;
-        }
-        var d = m.Value!.Dataset;
-        if (why.Length == 0)
-        {
-            return Failure.Invalid("reason", "reason is required: grantees and auditors read it.");
-        }
-        if (Length(why, ReasonMax, "reason") is { } tooLong)
-        {
-            return tooLong;
-        }
-        if (d.Status == DatasetStatus.Withdrawn)
-        {
-            return Failure.Conflict("status", $"\"{d.Name}\" is already withdrawn.");
-        }
-        var now = time.GetUtcNow();
-        d.Status = DatasetStatus.Withdrawn;
-        d.WithdrawnAt = now;
-        d.WithdrawalReason = why;
-        d.UpdatedAt = now;
-        audit.Add(db, "dataset.withdrawn", AuditOutcome.Success, caller.Actor, datasetId: id, reason: "dataset.withdrawn", details: new { reason = why });
-        var grantees = await db.Grants.Where(g => g.DatasetId == id && g.RevokedAt == null && g.ValidUntil > now && g.GranteeUserId != null)
-            .Select(g => g.GranteeUserId!.Value).Distinct().ToListAsync(ct);
-        foreach (var user in grantees.Concat(d.Stewards.Select(s => s.UserId)).Distinct())
-        {
-            notifications.Notify(db, Recipient.User(user), "dataset.withdrawn", $"{d.Name} was withdrawn",
-                $"The owner withdrew the dataset \"{d.Name}\": {why}", null);
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        notifications.WakeDelivery();
-        await PropagateAsync(id, ct);
-        return View(d, m.Value.Me.Id, manage: true, await SharesAsync(db, id, ct));
-    }
+            var d = m.Dataset;
+            var why = reason?.Trim() ?? "";
+            if (why.Length == 0)
+            {
+                return Failure.Invalid("reason", "reason is required: grantees and auditors read it.");
+            }
+            if (Length(why, ReasonMax, "reason") is { } tooLong)
+            {
+                return tooLong;
+            }
+            if (d.Status == DatasetStatus.Withdrawn)
+            {
+                return Failure.Conflict("status", $"\"{d.Name}\" is already withdrawn.");
+            }
+            var now = time.GetUtcNow();
+            d.Status = DatasetStatus.Withdrawn;
+            d.WithdrawnAt = now;
+            d.WithdrawalReason = why;
+            d.UpdatedAt = now;
+            audit.Add(db, "dataset.withdrawn", AuditOutcome.Success, caller.Actor, datasetId: id, reason: "dataset.withdrawn", details: new { reason = why });
+            var grantees = await db.Grants.Where(g => g.DatasetId == id && g.RevokedAt == null && g.ValidUntil > now && g.GranteeUserId != null)
+                .Select(g => g.GranteeUserId!.Value).Distinct().ToListAsync(ct);
+            foreach (var user in grantees.Concat(d.Stewards.Select(s => s.UserId)).Distinct())
+            {
+                notifications.Notify(db, Recipient.User(user), "dataset.withdrawn", $"{d.Name} was withdrawn",
+                    $"The owner withdrew the dataset \"{d.Name}\": {why}", null);
+            }
+            return View(d, m.Me.Id, manage: true, await SharesAsync(db, id, ct));
+        }, ct);
 }
 
 /// <summary>Links into the dataset pages, for notifications.</summary>

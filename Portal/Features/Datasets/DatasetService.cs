@@ -160,6 +160,37 @@ public sealed partial class DatasetService(
         }
     }
 
+    /// <summary>
+    /// One change to a dataset the caller may manage: the row locked for a transaction that holds the change, its audit
+    /// event and its notifications, all or nothing; once committed, e-mail delivery is woken and (when the engine reads
+    /// what changed) this instance's policy engine is updated before the caller hears back.
+    /// </summary>
+    private async Task<Outcome<T>> ChangeAsync<T>(Caller caller, Guid id, Need need, string action, bool propagate,
+        Func<PortalDb, Managed, Task<Outcome<T>>> change, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var m = await ManagedAsync(db, caller, id, need, action, lockRow: true, ct);
+        if (m.Failure is { } denied)
+        {
+            return denied;
+        }
+        var outcome = await change(db, m.Value!);
+        if (outcome.Failure is not null)
+        {
+            return outcome;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        notifications.WakeDelivery();
+        if (propagate)
+        {
+            await PropagateAsync(id, ct);
+        }
+        return outcome;
+    }
+
     /// <summary>In force on this instance now; the trigger's NOTIFY brings every other instance along.</summary>
     private async Task PropagateAsync(Guid datasetId, CancellationToken ct)
     {
@@ -364,52 +395,43 @@ public sealed partial class DatasetService(
     }
 
     /// <summary>Sets the class of the named columns; every name must be a column of the dataset and every class known.</summary>
-    public async Task<Outcome<DatasetView>> ClassifyAsync(Caller caller, Guid id, IReadOnlyDictionary<string, string>? columns, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var m = await ManagedAsync(db, caller, id, Need.Manage, "classify its columns", lockRow: true, ct);
-        if (m.Failure is { } denied)
+    public Task<Outcome<DatasetView>> ClassifyAsync(Caller caller, Guid id, IReadOnlyDictionary<string, string>? columns, CancellationToken ct) =>
+        ChangeAsync<DatasetView>(caller, id, Need.Manage, "classify its columns", propagate: false, async (db, m) =>
         {
-            return denied;
-        }
-        var d = m.Value!.Dataset;
-        if (d.Status == DatasetStatus.Withdrawn)
-        {
-            return Withdrawn(d);
-        }
-        if (columns is null || columns.Count == 0)
-        {
-            return Failure.Invalid("columns", "columns must map at least one column name to a class.");
-        }
-        var changed = new Dictionary<string, string>();
-        foreach (var (name, text) in columns)
-        {
-            var column = d.Columns.FirstOrDefault(c => c.Name == name);
-            if (column is null)
+            var d = m.Dataset;
+            if (d.Status == DatasetStatus.Withdrawn)
             {
-                return Failure.Invalid($"columns.{name}", $"\"{name}\" is not a column of this dataset.");
+                return Withdrawn(d);
             }
-            if (!Enum.TryParse<ColumnClass>(text, ignoreCase: true, out var cls) || int.TryParse(text, out _))
+            if (columns is null || columns.Count == 0)
             {
-                return Failure.Invalid($"columns.{name}", $"\"{text}\" is not a class; use one of {string.Join(", ", Enum.GetNames<ColumnClass>())}.");
+                return Failure.Invalid("columns", "columns must map at least one column name to a class.");
             }
-            if (column.Classification != cls)
+            var changed = new Dictionary<string, string>();
+            foreach (var (name, text) in columns)
             {
-                changed[name] = $"{column.Classification} → {cls}";
-                column.Classification = cls;
+                var column = d.Columns.FirstOrDefault(c => c.Name == name);
+                if (column is null)
+                {
+                    return Failure.Invalid($"columns.{name}", $"\"{name}\" is not a column of this dataset.");
+                }
+                if (!Enum.TryParse<ColumnClass>(text, ignoreCase: true, out var cls) || int.TryParse(text, out _))
+                {
+                    return Failure.Invalid($"columns.{name}", $"\"{text}\" is not a class; use one of {string.Join(", ", Enum.GetNames<ColumnClass>())}.");
+                }
+                if (column.Classification != cls)
+                {
+                    changed[name] = $"{column.Classification} → {cls}";
+                    column.Classification = cls;
+                }
             }
-        }
-        if (changed.Count > 0)
-        {
-            d.UpdatedAt = time.GetUtcNow();
-            audit.Add(db, "dataset.columns_classified", AuditOutcome.Success, caller.Actor, datasetId: id, details: new { columns = changed });
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        return View(d, m.Value.Me.Id, manage: true, await SharesAsync(db, id, ct));
-    }
+            if (changed.Count > 0)
+            {
+                d.UpdatedAt = time.GetUtcNow();
+                audit.Add(db, "dataset.columns_classified", AuditOutcome.Success, caller.Actor, datasetId: id, details: new { columns = changed });
+            }
+            return View(d, m.Me.Id, manage: true, await SharesAsync(db, id, ct));
+        }, ct);
 }
 
 internal sealed class DatasetNameTakenException(Exception inner) : Exception("dataset name taken", inner);
