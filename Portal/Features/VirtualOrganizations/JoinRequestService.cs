@@ -18,17 +18,12 @@ public sealed class JoinRequestService(IDbContextFactory<PortalDb> dbs, AuditLog
         ArgumentNullException.ThrowIfNull(caller);
         await using var db = await dbs.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var me = await VoAccess.CallerAsync(db, caller, ct);
-        if (me.Failure is { } denied)
+        var found = await VoAccess.CallerAndVoAsync(db, caller, voId, ct);
+        if (found.Failure is { } denied)
         {
             return denied;
         }
-        var found = await VoAccess.VoAsync(db, voId, ct);
-        if (found.Failure is { } missing)
-        {
-            return missing;
-        }
-        var vo = found.Value!;
+        var (me, vo) = found.Value;
         if (vo.JoinPolicy != VoJoinPolicy.OpenWithApproval)
         {
             return Failure.Forbidden($"\"{vo.Name}\" accepts members by invitation only; ask one of its admins to invite you.");
@@ -39,7 +34,7 @@ public sealed class JoinRequestService(IDbContextFactory<PortalDb> dbs, AuditLog
         }
         await VoAccess.LockAsync(db, voId, ct);
         var now = time.GetUtcNow();
-        var user = me.Value!;
+        var user = me;
         var membership = await VoAccess.MembershipAsync(db, voId, user.Id, ct);
         if (VoAccess.IsLive(membership, now))
         {

@@ -42,9 +42,8 @@ internal static class VoAccess
 
     public static bool IsLiveAdmin(Membership? m, DateTimeOffset now) => IsLive(m, now) && m!.Role == VoRole.Admin;
 
-    /// <summary>The caller, the VO and the caller's live admin membership, or why not.</summary>
-    public static async Task<Outcome<(User Me, VirtualOrganization Vo)>> AdminAsync(
-        PortalDb db, Caller caller, Guid voId, DateTimeOffset now, string action, CancellationToken ct)
+    /// <summary>The caller and the VO, or why not: what every VO operation resolves first.</summary>
+    public static async Task<Outcome<(User Me, VirtualOrganization Vo)>> CallerAndVoAsync(PortalDb db, Caller caller, Guid voId, CancellationToken ct)
     {
         var me = await CallerAsync(db, caller, ct);
         if (me.Failure is { } f1)
@@ -52,14 +51,22 @@ internal static class VoAccess
             return f1;
         }
         var vo = await VoAsync(db, voId, ct);
-        if (vo.Failure is { } f2)
+        return vo.Failure is { } f2 ? f2 : (me.Value!, vo.Value!);
+    }
+
+    /// <summary>The caller, the VO and the caller's live admin membership, or why not.</summary>
+    public static async Task<Outcome<(User Me, VirtualOrganization Vo)>> AdminAsync(
+        PortalDb db, Caller caller, Guid voId, DateTimeOffset now, string action, CancellationToken ct)
+    {
+        var both = await CallerAndVoAsync(db, caller, voId, ct);
+        if (both.Failure is { } f)
         {
-            return f2;
+            return f;
         }
-        var mine = await MembershipAsync(db, voId, me.Value!.Id, ct);
-        return IsLiveAdmin(mine, now)
-            ? (me.Value, vo.Value!)
-            : Failure.Forbidden($"Only an admin of \"{vo.Value!.Name}\" may {action}.");
+        var (me, vo) = both.Value;
+        return IsLiveAdmin(await MembershipAsync(db, voId, me.Id, ct), now)
+            ? (me, vo)
+            : Failure.Forbidden($"Only an admin of \"{vo.Name}\" may {action}.");
     }
 
     /// <summary>

@@ -172,21 +172,17 @@ public sealed class VoService(IDbContextFactory<PortalDb> dbs, AuditLog audit, N
     {
         ArgumentNullException.ThrowIfNull(caller);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var me = await VoAccess.CallerAsync(db, caller, ct);
-        if (me.Failure is { } denied)
+        var found = await VoAccess.CallerAndVoAsync(db, caller, voId, ct);
+        if (found.Failure is { } denied)
         {
             return denied;
         }
-        var vo = await VoAccess.VoAsync(db, voId, ct);
-        if (vo.Failure is { } missing)
-        {
-            return missing;
-        }
+        var (me, vo) = found.Value;
         var now = time.GetUtcNow();
-        var mine = await VoAccess.MembershipAsync(db, voId, me.Value!.Id, ct);
+        var mine = await VoAccess.MembershipAsync(db, voId, me.Id, ct);
         if (!VoAccess.IsLive(mine, now))
         {
-            return Failure.Forbidden($"Only members of \"{vo.Value!.Name}\" see its members.");
+            return Failure.Forbidden($"Only members of \"{vo.Name}\" see its members.");
         }
         var admin = mine!.Role == VoRole.Admin;
         var rows = await db.Memberships.AsNoTracking()
@@ -204,37 +200,33 @@ public sealed class VoService(IDbContextFactory<PortalDb> dbs, AuditLog audit, N
         ArgumentNullException.ThrowIfNull(caller);
         await using var db = await dbs.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var me = await VoAccess.CallerAsync(db, caller, ct);
-        if (me.Failure is { } denied)
+        var found = await VoAccess.CallerAndVoAsync(db, caller, voId, ct);
+        if (found.Failure is { } denied)
         {
             return denied;
         }
-        var vo = await VoAccess.VoAsync(db, voId, ct);
-        if (vo.Failure is { } missing)
-        {
-            return missing;
-        }
+        var (me, vo) = found.Value;
         await VoAccess.LockAsync(db, voId, ct);
         var now = time.GetUtcNow();
-        var mine = await VoAccess.MembershipAsync(db, voId, me.Value!.Id, ct);
+        var mine = await VoAccess.MembershipAsync(db, voId, me.Id, ct);
         if (mine is not { Status: MembershipStatus.Active or MembershipStatus.Pending })
         {
-            return Failure.NotFound($"You are not a member of \"{vo.Value!.Name}\".");
+            return Failure.NotFound($"You are not a member of \"{vo.Name}\".");
         }
         if (VoAccess.IsLiveAdmin(mine, now) && await VoAccess.OtherLiveAdminsAsync(db, voId, mine.UserId, now, ct) == 0)
         {
-            return Failure.Conflict("role", $"You are the last admin of \"{vo.Value!.Name}\": make another member admin before you leave.");
+            return Failure.Conflict("role", $"You are the last admin of \"{vo.Name}\": make another member admin before you leave.");
         }
         var wasPending = mine.Status == MembershipStatus.Pending;
-        End(mine, MembershipStatus.Left, me.Value.Id, null, now);
+        End(mine, MembershipStatus.Left, me.Id, null, now);
         audit.Add(db, wasPending ? "vo.join_withdrawn" : "vo.member_left", AuditOutcome.Success, caller.Actor, voId: voId,
             details: new { userId = mine.UserId });
         if (!wasPending)
         {
             foreach (var admin in await VoAccess.LiveAdminIdsAsync(db, voId, now, ct))
             {
-                notifications.Notify(db, Recipient.User(admin), "vo.member_left", $"{me.Value.DisplayName} left {vo.Value!.Name}",
-                    $"{me.Value.DisplayName} left the virtual organization \"{vo.Value.Name}\".", VoLinks.Vo(voId));
+                notifications.Notify(db, Recipient.User(admin), "vo.member_left", $"{me.DisplayName} left {vo.Name}",
+                    $"{me.DisplayName} left the virtual organization \"{vo.Name}\".", VoLinks.Vo(voId));
             }
         }
         await db.SaveChangesAsync(ct);
