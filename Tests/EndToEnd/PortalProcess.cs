@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using Npgsql;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.EndToEnd;
@@ -8,17 +9,24 @@ namespace Portal.EndToEnd;
 /// <summary>
 /// The real portal executable on a free loopback port, on its own fresh database with the demo data, trusting the
 /// demo SimpleSAMLphp IdPs (hospital and university, with Single Logout to the portal's signing key) and the demo
-/// OIDC provider (oidc-provider, "demo") that it starts beside it. Started once per test class.
+/// OIDC provider (oidc-provider, "demo") that it starts beside it, reading a small demo hospital database
+/// (deploy/demo/hospital.sql) on the test cluster, on the connector allow-list. Started once per test class.
 /// </summary>
 public sealed class PortalProcess : IAsyncLifetime
 {
+    private const int HospitalPatients = 2000;
+
     private readonly TestDatabase _database = TestDatabase.Create("e2e");
+    private readonly TestDatabase _hospital = TestDatabase.Create("e2e_hospital");
     private readonly StringBuilder _log = new();
     private Process? _process;
 
     private readonly string _idpState = Directory.CreateTempSubdirectory("e2e-idp-").FullName;
     private readonly int _idpPort = FreePort();
     private readonly int _oidcPort = FreePort();
+
+    // Fresh per run, never in the repository: exports need one to derive pseudonym keys.
+    private readonly string _pseudonymSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     // "localhost" for both: the IdP's POST back is then same-site, as the pending-request cookie needs on plain HTTP.
     public Uri BaseUrl { get; } = new($"http://localhost:{FreePort()}");
@@ -28,6 +36,12 @@ public sealed class PortalProcess : IAsyncLifetime
     public Uri OidcIssuer => new($"http://localhost:{_oidcPort}");
 
     private string SpKeys => Path.Combine(_idpState, "sp");
+
+    /// <summary>The portal's own database, for checks of what a test did (audit events, grants).</summary>
+    public string DatabaseConnectionString => _database.ConnectionString;
+
+    /// <summary>Where the demo hospital's patients are, as an owner types it into the registration form.</summary>
+    public HospitalSource Hospital => HospitalSource.Of(TestDatabase.Server, _hospital.Name);
 
     public async Task InitializeAsync()
     {
@@ -41,6 +55,13 @@ public sealed class PortalProcess : IAsyncLifetime
         Assert.True(idp.ExitCode == 0, $"deploy/idp.sh start failed: {idp.Output}");
         var oidc = await RunScriptAsync("oidc.sh", "start", _oidcPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(oidc.ExitCode == 0, $"deploy/oidc.sh start failed: {oidc.Output}");
+
+        var server = new NpgsqlConnectionStringBuilder(TestDatabase.Server);
+        var hospital = await RunAsync("psql",
+            ["-h", server.Host!, "-p", Hospital.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", server.Username!, "-d", Hospital.Database, "-q",
+             "-v", $"patients={HospitalPatients}", "-v", "seed=0.42", "-f", Path.Combine(RepoPaths.Root, "deploy", "demo", "hospital.sql")],
+            new Dictionary<string, string> { ["PGPASSWORD"] = server.Password ?? "" });
+        Assert.True(hospital.ExitCode == 0, $"psql -f deploy/demo/hospital.sql failed: {hospital.Output}");
 
         var seed = Start("seed-demo");
         await seed.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
@@ -99,6 +120,14 @@ public sealed class PortalProcess : IAsyncLifetime
         psi.Environment["Oidc__Providers__demo__DisplayName"] = "Demo Lab (OpenID Connect)";
         psi.Environment["Oidc__Providers__demo__HomeOrganization"] = "Demo Lab";
         psi.Environment["Oidc__Providers__demo__Domains__0"] = "lab.example.net";
+        // The seeded demo datasets and any dataset registered in a test read the hospital database on the test cluster.
+        psi.Environment["Demo__HospitalHost"] = Hospital.Host;
+        psi.Environment["Demo__HospitalPort"] = Hospital.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        psi.Environment["Demo__HospitalDatabase"] = Hospital.Database;
+        psi.Environment["Demo__HospitalUser"] = Hospital.User;
+        psi.Environment["Demo__HospitalPassword"] = Hospital.Password;
+        psi.Environment["Connectors__AllowedHosts__0"] = Hospital.Host;
+        psi.Environment["Keys__PseudonymMasterSecret"] = _pseudonymSecret;
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
         p.ErrorDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
@@ -118,6 +147,7 @@ public sealed class PortalProcess : IAsyncLifetime
         await RunScriptAsync("idp.sh", "stop");
         await RunScriptAsync("oidc.sh", "stop");
         await _database.DisposeAsync();
+        await _hospital.DisposeAsync();
         Directory.Delete(_idpState, recursive: true);
     }
 
@@ -157,5 +187,15 @@ public sealed class PortalProcess : IAsyncLifetime
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The demo hospital database on the test cluster, and the cluster's superuser that reads it.</summary>
+public sealed record HospitalSource(string Host, int Port, string Database, string User, string Password)
+{
+    public static HospitalSource Of(string server, string database)
+    {
+        var b = new NpgsqlConnectionStringBuilder(server);
+        return new HospitalSource(b.Host!, b.Port, database, b.Username!, b.Password ?? "");
     }
 }
