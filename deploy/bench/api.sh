@@ -4,7 +4,7 @@
 # ROWS (default 1,000,000) demo patients (deploy/demo/hospital.sql).
 #   1. GET /api/vos/{CohortVo}/catalogue under wrk with Bob's personal API token (scope catalogue:read): a 10 s
 #      warm-up, then 30 s with a latency distribution at CONNECTIONS (default 64) connections on 2 threads (the
-#      maximum rate); then short probes at 2, 4, 8, 16 … connections until one reaches ~2,000 req/s, and 30 s there
+#      maximum rate); then 5 s probes at 2, 3, 4, 6, 8 … connections until one reaches 2,000 req/s, and 30 s there
 #      (wrk is a closed loop: fewer connections = a lower rate), to show the p99 at the goal's rate. For reference,
 #      10 s of /health/live (no token, no database) at CONNECTIONS: what the process and wrk manage on this machine now.
 #   2. GET /api/datasets/{PatientsDataset}/export?purpose=DS:HIV&ethics=IRB-1&format=csv with a data:export token,
