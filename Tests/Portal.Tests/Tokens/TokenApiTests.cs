@@ -117,6 +117,27 @@ public sealed class TokenApiTests(HospitalPortalFactory portal) : IClassFixture<
         Assert.Equal("token.expired", await ProblemCodeAsync(response));
     }
 
+    [Fact]
+    public async Task Last_used_is_written_on_first_use_then_at_most_once_a_minute()
+    {
+        var (value, id) = await CreateAsync(DemoSeed.Alice, ["catalogue:read"]);
+        using var script = Script(value);
+        async Task<DateTimeOffset?> UseAsync()
+        {
+            using var response = await script.GetAsync(Me);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await using var db = portal.CreateDb();
+            return (await db.ApiTokens.AsNoTracking().SingleAsync(t => t.Id == id)).LastUsedAt;
+        }
+
+        var first = portal.Clock.GetUtcNow();
+        Assert.Equal(first, await UseAsync());
+        portal.Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(first, await UseAsync());
+        portal.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(portal.Clock.GetUtcNow(), await UseAsync());
+    }
+
     [Theory]
     [InlineData("vop_not-a-real-token", "token.malformed")]
     [InlineData("vop_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "token.unknown")]
