@@ -86,7 +86,9 @@ export Keys__PseudonymMasterSecretFile="$DIR/pseudonym.key"
 export Proxy__TrustedNetworks__0=127.0.0.1
 # The load runs are one script with one token: the per-token limit would measure the limiter, not the failover.
 export RateLimits__Api__PermitsPerMinute=10000000
-portal=(dotnet "$ROOT/Portal/bin/Release/net10.0/Portal.dll")
+# Run from the build folder, as the container does: its appsettings.json (log levels) is read from the working directory.
+cd "$ROOT/Portal/bin/Release/net10.0"
+portal=(dotnet Portal.dll)
 "${portal[@]}" seed-demo >"$DIR/seed.log" 2>&1 || { tail -20 "$DIR/seed.log" >&2; die "seed-demo failed"; }
 
 start_instance() { # name port → sets pid_<name>

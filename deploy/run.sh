@@ -91,7 +91,9 @@ export Oidc__Providers__demo__ClientSecret=vo-portal-demo-secret-not-for-product
 export Oidc__Providers__demo__DisplayName="Demo Lab (OpenID Connect)"
 export Oidc__Providers__demo__HomeOrganization="Demo Lab"
 export Oidc__Providers__demo__Domains__0=lab.example.net
-portal=(dotnet "$ROOT/Portal/bin/Release/net10.0/Portal.dll")
+# Run from the build folder, as the container does: its appsettings.json (log levels) is read from the working directory.
+cd "$ROOT/Portal/bin/Release/net10.0"
+portal=(dotnet Portal.dll)
 
 "${portal[@]}" seed-demo
 
