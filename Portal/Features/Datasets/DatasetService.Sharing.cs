@@ -189,9 +189,10 @@ public sealed partial class DatasetService
             d.WithdrawalReason = why;
             d.UpdatedAt = now;
             audit.Add(db, "dataset.withdrawn", AuditOutcome.Success, caller.Actor, datasetId: id, reason: "dataset.withdrawn", details: new { reason = why });
-            var grantees = await db.Grants.Where(g => g.DatasetId == id && g.RevokedAt == null && g.ValidUntil > now && g.GranteeUserId != null)
-                .Select(g => g.GranteeUserId!.Value).Distinct().ToListAsync(ct);
-            foreach (var user in grantees.Concat(d.Stewards.Select(s => s.UserId)).Distinct())
+            // Everyone a live grant covers, through a VO, role or institution too: they all lose access now.
+            var live = await db.Grants.AsNoTracking().Where(g => g.DatasetId == id && g.RevokedAt == null && g.ValidUntil > now).ToListAsync(ct);
+            var covered = (await Grants.GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId);
+            foreach (var user in covered.Concat(d.Stewards.Select(s => s.UserId)).Distinct())
             {
                 notifications.Notify(db, Recipient.User(user), "dataset.withdrawn", $"{d.Name} was withdrawn",
                     $"The owner withdrew the dataset \"{d.Name}\": {why}", null);

@@ -189,6 +189,40 @@ public sealed class DatasetWithdrawalTests(WithdrawalPortalFactory portal) : ICl
     }
 
     [Fact]
+    public async Task A_withdrawal_tells_everyone_a_vo_grant_covers_not_only_personal_grantees()
+    {
+        var now = portal.Clock.GetUtcNow();
+        await using (var seed = portal.CreateDb())
+        {
+            seed.Grants.Add(new Portal.Features.Grants.Grant
+            {
+                Id = Guid.NewGuid(),
+                DatasetId = DemoSeed.AdmissionsDataset,
+                GranteeKind = Portal.Features.Grants.GranteeKind.Vo,
+                GranteeVoId = DemoSeed.CohortVo,
+                Purposes = [new Portal.Features.AccessRequests.Purpose { Code = "HMB" }],
+                ProfileVersion = 1,
+                ValidFrom = now,
+                ValidUntil = now.AddDays(30),
+                CreatedById = DemoSeed.Alice,
+                CreatedAt = now,
+            });
+            await seed.SaveChangesAsync();
+        }
+
+        using var alice = await portal.SignedInAsync(DemoSeed.Alice);
+        using var withdraw = await alice.PostAsJsonAsync(new Uri($"/api/datasets/{DemoSeed.AdmissionsDataset}/withdraw", UriKind.Relative), new { reason = "Source system retired." });
+        Assert.Equal(HttpStatusCode.OK, withdraw.StatusCode);
+
+        await using var db = portal.CreateDb();
+        var told = await db.Notifications.Where(n => n.Kind == "dataset.withdrawn" && n.Title.StartsWith("Recent admissions")).Select(n => n.UserId).ToListAsync();
+        // Dave holds no grant of his own: he hears of it as a member of the VO the grant covers.
+        Assert.Contains(DemoSeed.Dave, told);
+        Assert.Contains(DemoSeed.Bob, told);
+        Assert.Equal(told.Count, told.Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_withdrawal_without_a_reason_is_400_naming_reason()
     {
         using var alice = await portal.SignedInAsync(DemoSeed.Alice);
