@@ -225,8 +225,8 @@ public sealed class ExportRevocationTests(LargeHospitalPortalFactory portal) : I
     }
 
     /// <summary>
-    /// With 300,000 patients, birth year × sex × 3-digit postcode leaves most classes below k; dropping the postcode
-    /// keeps most rows, so the download is long enough to be interrupted.
+    /// With 1,000,000 patients (the table size), birth year × sex × 3-digit postcode leaves most classes below k;
+    /// dropping the postcode keeps most rows, so the download is long enough to be interrupted.
     /// </summary>
     private async Task CoarserProfileAsync()
     {

@@ -63,7 +63,7 @@ public sealed class LargeHospitalPortalFactory : HospitalPortalFactory
         KestrelBaseUrl = new Uri($"http://localhost:{_port}");
     }
 
-    protected override int Patients => 300_000;
+    protected override int Patients => 1_000_000;
 
     protected override IReadOnlyDictionary<string, string> Federation => TestFederation.DemoSettings($"http://localhost:{_port}");
 
