@@ -219,14 +219,21 @@ public sealed partial class ThreeStepsTests(PortalProcess portal, Browser browse
         await request.GetByTestId("approve").ClickAsync();
         await Expect(request).ToContainTextAsync("Approved", Wait);
 
-        // The researcher sees the grant and when it ends, and it works: the export API delivers pseudonymised rows.
+        // The researcher sees the grant and when it ends, and it works: the download page delivers pseudonymised rows.
         var ends = $"{Day(approvalDay.AddDays(14))} 00:00 UTC";
         await bob.GotoAsync("/researcher");
         await Expect(bob.GetByTestId("my-grants").Locator("tr").Filter(new() { HasText = datasetName })).ToContainTextAsync(ends, Wait);
-        var export = await bob.Context.APIRequest.GetAsync($"/api/datasets/{datasetId}/export?purpose=DS:HIV&format=csv",
-            new() { Timeout = Patience });
-        Assert.Equal(200, export.Status);
-        var header = (await export.TextAsync()).Split('\n')[0];
+        await bob.GetByTestId("my-grants").GetByRole(AriaRole.Link, new() { Name = datasetName }).ClickAsync();
+        await Expect(bob).ToHaveURLAsync(new Regex($"/datasets/{datasetId}$"), Arrive);
+        await InteractiveAsync(bob);
+        await Expect(bob.GetByTestId("my-grants-here")).ToContainTextAsync(ends, Wait);
+        await Expect(bob.GetByTestId("decision")).ToContainTextAsync("Permitted.", Wait);
+        await Expect(bob.GetByTestId("curl")).ToContainTextAsync($"/api/datasets/{datasetId}/export?purpose=DS%3AHIV&format=csv", Wait);
+        var download = await bob.RunAndWaitForDownloadAsync(() => bob.GetByTestId("download").ClickAsync(), new() { Timeout = Patience });
+        var saved = Path.Combine(Path.GetTempPath(), $"three-steps-{Guid.NewGuid():N}.csv");
+        await download.SaveAsAsync(saved);
+        var header = File.ReadLines(saved).First();
+        File.Delete(saved);
         Assert.Contains("patient_id", header, StringComparison.Ordinal);
         Assert.Contains("viral_load", header, StringComparison.Ordinal);
         Assert.DoesNotContain("first_name", header, StringComparison.Ordinal);
