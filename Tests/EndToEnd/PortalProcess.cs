@@ -16,6 +16,10 @@ public sealed class PortalProcess : IAsyncLifetime
 {
     private const int HospitalPatients = 2000;
 
+    // Playwright's default of 5 s per expectation is too short on a busy 2-core machine (CI shares it with PostgreSQL,
+    // the IdPs and the portal): every E2E class starts with this fixture, so this sets it for all of them.
+    static PortalProcess() => Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(30_000);
+
     private readonly TestDatabase _database = TestDatabase.Create("e2e");
     private readonly TestDatabase _hospital = TestDatabase.Create("e2e_hospital");
     private readonly StringBuilder _log = new();
