@@ -53,6 +53,8 @@ public sealed partial class VoInvitationTests(PortalProcess portal, Browser brow
 
         await dave.GotoAsync("/vos");
         await Assertions.Expect(dave.GetByTestId("notification-bell")).ToContainTextAsync("1");
+        // The interactive router takes link clicks once the circuit is up; a click during the hand-over can be lost.
+        await InteractiveAsync(dave);
         await dave.GetByRole(AriaRole.Link, new() { Name = "Notifications, 1 unread" }).ClickAsync();
         await Assertions.Expect(dave.GetByTestId("notifications")).ToContainTextAsync($"Bob Researcher joined {name}");
         await dave.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "notifications.png"), FullPage = true });
