@@ -396,15 +396,12 @@ public sealed class AccessRequestService(
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(input);
-        var reason = input.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason))
+        var why = GrantRules.Reason(input.Reason, "the researcher is told");
+        if (why.Failure is { } invalid)
         {
-            return Failure.Invalid("reason", "reason is required: the researcher is told why.");
+            return invalid;
         }
-        if (GrantRules.Length(reason, GrantRules.ReasonMax, "reason") is { } tooLong)
-        {
-            return tooLong;
-        }
+        var reason = why.Value!;
         await using var db = await dbs.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var decider = await DeciderAsync(db, caller, requestId, ct);

@@ -93,6 +93,30 @@ internal static class GrantRules
         : now < g.ValidFrom ? GrantStatus.Upcoming
         : GrantStatus.Live;
 
+    /// <summary>A required reason ("reason"), trimmed and bounded; <paramref name="told"/> says who reads it.</summary>
+    public static Outcome<string> Reason(string? value, string told)
+    {
+        var reason = value?.Trim();
+        if (string.IsNullOrEmpty(reason))
+        {
+            return Failure.Invalid("reason", $"reason is required: {told} why.");
+        }
+        return Length(reason, ReasonMax, "reason") is { } tooLong ? tooLong : reason;
+    }
+
+    /// <summary>The grant, tracked, with the caller and its dataset when the caller owns or stewards that dataset.</summary>
+    public static async Task<Outcome<(Grant Grant, User Me, Dataset Dataset)>> ManagedGrantAsync(
+        PortalDb db, Caller caller, Guid grantId, string action, CancellationToken ct)
+    {
+        var grant = await db.Grants.SingleOrDefaultAsync(g => g.Id == grantId, ct);
+        if (grant is null)
+        {
+            return Failure.NotFound("No such grant.");
+        }
+        var manager = await ManagerAsync(db, caller, grant.DatasetId, action, ct, "No such grant.");
+        return manager.Failure is { } denied ? denied : (grant, manager.Value.Me, manager.Value.Dataset);
+    }
+
     public static Failure? Length(string? value, int max, string field) =>
         value is not null && value.Length > max ? Failure.Invalid(field, $"{field} is longer than {max} characters ({value.Length}).") : null;
 

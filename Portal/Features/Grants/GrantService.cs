@@ -163,16 +163,12 @@ public sealed class GrantService(
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(input);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var grant = await db.Grants.SingleOrDefaultAsync(g => g.Id == grantId, ct);
-        if (grant is null)
-        {
-            return Failure.NotFound("No such grant.");
-        }
-        var manager = await GrantRules.ManagerAsync(db, caller, grant.DatasetId, "extend its grants", ct, "No such grant.");
-        if (manager.Failure is { } denied)
+        var managed = await GrantRules.ManagedGrantAsync(db, caller, grantId, "extend its grants", ct);
+        if (managed.Failure is { } denied)
         {
             return denied;
         }
+        var (grant, me, dataset) = managed.Value;
         var now = time.GetUtcNow();
         if (Extend(grant, input.ValidUntil, now) is { } refused)
         {
@@ -181,8 +177,8 @@ public sealed class GrantService(
         var old = db.Entry(grant).Property(g => g.ValidUntil).OriginalValue;
         audit.Add(db, "grant.extended", AuditOutcome.Success, caller.Actor, voId: grant.GranteeVoId, datasetId: grant.DatasetId, grantId: grant.Id,
             details: new { from = old, to = grant.ValidUntil });
-        await NotifyCoveredAsync(db, grant, now, "grant.extended", $"Your access to {manager.Value.Dataset.Name} now ends on {grant.ValidUntil:yyyy-MM-dd}",
-            $"{manager.Value.Me.DisplayName} extended your access to \"{manager.Value.Dataset.Name}\" until {grant.ValidUntil:yyyy-MM-dd HH:mm} UTC.", ct);
+        await NotifyCoveredAsync(db, grant, now, "grant.extended", $"Your access to {dataset.Name} now ends on {grant.ValidUntil:yyyy-MM-dd}",
+            $"{me.DisplayName} extended your access to \"{dataset.Name}\" until {grant.ValidUntil:yyyy-MM-dd HH:mm} UTC.", ct);
         if (await SaveAsync(db, ct) is { } conflict)
         {
             return conflict;
@@ -224,36 +220,29 @@ public sealed class GrantService(
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(input);
-        var reason = input.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason))
+        var why = GrantRules.Reason(input.Reason, "the grantees are told");
+        if (why.Failure is { } invalid)
         {
-            return Failure.Invalid("reason", "reason is required: the grantees are told why.");
+            return invalid;
         }
-        if (GrantRules.Length(reason, GrantRules.ReasonMax, "reason") is { } tooLong)
-        {
-            return tooLong;
-        }
+        var reason = why.Value!;
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var grant = await db.Grants.SingleOrDefaultAsync(g => g.Id == grantId, ct);
-        if (grant is null)
-        {
-            return Failure.NotFound("No such grant.");
-        }
-        var manager = await GrantRules.ManagerAsync(db, caller, grant.DatasetId, "revoke its grants", ct, "No such grant.");
-        if (manager.Failure is { } denied)
+        var managed = await GrantRules.ManagedGrantAsync(db, caller, grantId, "revoke its grants", ct);
+        if (managed.Failure is { } denied)
         {
             return denied;
         }
+        var (grant, me, dataset) = managed.Value;
         if (grant.RevokedAt is not null)
         {
             return Failure.Conflict("grantId", "The grant is already revoked.");
         }
         var now = time.GetUtcNow();
         // Whoever it covered before the revocation is told, so expand first.
-        await NotifyCoveredAsync(db, grant, now, "grant.revoked", $"Your access to {manager.Value.Dataset.Name} was revoked",
-            $"{manager.Value.Me.DisplayName} revoked your access to \"{manager.Value.Dataset.Name}\". Reason: {reason}", ct);
+        await NotifyCoveredAsync(db, grant, now, "grant.revoked", $"Your access to {dataset.Name} was revoked",
+            $"{me.DisplayName} revoked your access to \"{dataset.Name}\". Reason: {reason}", ct);
         grant.RevokedAt = now;
-        grant.RevokedById = manager.Value.Me.Id;
+        grant.RevokedById = me.Id;
         grant.RevocationReason = reason;
         audit.Add(db, "grant.revoked", AuditOutcome.Success, caller.Actor, voId: grant.GranteeVoId, datasetId: grant.DatasetId, grantId: grant.Id,
             reason: reason);
