@@ -58,15 +58,7 @@ PGOPTIONS="-c client_min_messages=warning" "$ROOT/deploy/pg.sh" psql drill -d ho
 PGOPTIONS="-c client_min_messages=warning" "$ROOT/deploy/pg.sh" psql drill -d postgres -qc 'DROP DATABASE IF EXISTS portal' >/dev/null
 pg_ensure_database drill portal
 reader_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
-"$ROOT/deploy/pg.sh" psql drill -d hospital -q >/dev/null <<SQL
-DO \$\$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hospital_reader') THEN CREATE ROLE hospital_reader LOGIN; END IF;
-END \$\$;
-ALTER ROLE hospital_reader PASSWORD '$reader_password';
-GRANT CONNECT ON DATABASE hospital TO hospital_reader;
-GRANT USAGE ON SCHEMA public TO hospital_reader;
-GRANT SELECT ON ALL TABLES IN SCHEMA public TO hospital_reader;
-SQL
+pg_hospital_reader drill "$reader_password"
 PORTAL_DB=$("$ROOT/deploy/pg.sh" url drill portal)
 
 say "demo IdP on localhost:$IDP_PORT"

@@ -57,15 +57,7 @@ pg_ensure_database demo portal
 # The portal reads the hospital as a login that may only SELECT: what an owner would hand over.
 [ -f "$STATE/hospital-reader.password" ] || { head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$STATE/hospital-reader.password"; chmod 600 "$STATE/hospital-reader.password"; }
 reader_password=$(cat "$STATE/hospital-reader.password")
-"$ROOT/deploy/pg.sh" psql demo -d hospital -q >/dev/null <<SQL
-DO \$\$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hospital_reader') THEN CREATE ROLE hospital_reader LOGIN; END IF;
-END \$\$;
-ALTER ROLE hospital_reader PASSWORD '$reader_password';
-GRANT CONNECT ON DATABASE hospital TO hospital_reader;
-GRANT USAGE ON SCHEMA public TO hospital_reader;
-GRANT SELECT ON ALL TABLES IN SCHEMA public TO hospital_reader;
-SQL
+pg_hospital_reader demo "$reader_password"
 
 say "building the portal"
 dotnet build -c Release -nologo -v quiet Portal/Portal.csproj >"$STATE/build.log" 2>&1 \

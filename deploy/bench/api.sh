@@ -88,15 +88,7 @@ have=$(psql_q -d hospital -tAc "SELECT count(*) FROM patients")
 psql_q -d postgres -qc 'DROP DATABASE IF EXISTS portal' >/dev/null
 pg_ensure_database apibench portal
 reader_password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
-psql_q -d hospital -q >/dev/null <<SQL
-DO \$\$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hospital_reader') THEN CREATE ROLE hospital_reader LOGIN; END IF;
-END \$\$;
-ALTER ROLE hospital_reader PASSWORD '$reader_password';
-GRANT CONNECT ON DATABASE hospital TO hospital_reader;
-GRANT USAGE ON SCHEMA public TO hospital_reader;
-GRANT SELECT ON ALL TABLES IN SCHEMA public TO hospital_reader;
-SQL
+pg_hospital_reader apibench "$reader_password"
 
 say "demo IdP on localhost:$IDP_PORT"
 IDP_STATE="$DIR/idp" SP_BASE_URL="$PORTAL" "$ROOT/deploy/idp.sh" start "$IDP_PORT" >"$DIR/idp-start.log" 2>&1 \

@@ -50,6 +50,20 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# pg_hospital_reader <cluster> <password>: the demo hospital's login for the portal's connector: SELECT only, so the
+# portal can read the patients and change nothing.
+pg_hospital_reader() {
+  "$ROOT/deploy/pg.sh" psql "$1" -d hospital -q >/dev/null <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hospital_reader') THEN CREATE ROLE hospital_reader LOGIN; END IF;
+END \$\$;
+ALTER ROLE hospital_reader PASSWORD '$2';
+GRANT CONNECT ON DATABASE hospital TO hospital_reader;
+GRANT USAGE ON SCHEMA public TO hospital_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO hospital_reader;
+SQL
+}
+
 # pg_ensure_database <cluster> <db>: creates the database if it is missing.
 pg_ensure_database() {
   local exists
