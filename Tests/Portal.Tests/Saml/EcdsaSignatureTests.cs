@@ -6,7 +6,7 @@ using Portal.Features.SignIn.Saml;
 
 namespace Portal.Tests.Saml;
 
-/// <summary>ECDSA (RFC 4051) signatures, which SignedXml cannot verify without the SP's registered description.</summary>
+/// <summary>ECDSA (RFC 4051) signatures: XML-DSig values are r ‖ s, verified with the metadata key only.</summary>
 public class EcdsaSignatureTests
 {
     private static readonly Lazy<X509Certificate2> EcCertificate = new(() =>

@@ -47,6 +47,9 @@ public static class SamlAttackCorpus
         new("XSLT transform", s => s.Tamper.Add(AddXsltTransform), SamlReasons.SignatureTransform),
         new("XPath transform", s => s.Tamper.Add(d => SetAlgorithm(d, "Transform", "http://www.w3.org/TR/1999/REC-xpath-19991116")), SamlReasons.SignatureTransform),
         new("inclusive C14N", s => s.Tamper.Add(d => SetAlgorithm(d, "CanonicalizationMethod", "http://www.w3.org/TR/2001/REC-xml-c14n-20010315")), SamlReasons.SignatureTransform),
+        new("transforms reordered", s => s.Tamper.Add(d => SwapTransforms(d)), SamlReasons.SignatureTransform),
+        new("enveloped transform missing", s => s.Tamper.Add(d => RemoveFirstTransform(d)), SamlReasons.SignatureTransform),
+        new("ds:Object smuggled into the signature", s => s.Tamper.Add(d => AddObject(d)), SamlReasons.SignatureReference),
         new("two References", s => s.Tamper.Add(DuplicateReference), SamlReasons.SignatureReference),
         new("Reference to another element", s => s.Tamper.Add(d => ((XmlElement)d.GetElementsByTagName("Reference", SamlNames.DSig)[0]!).SetAttribute("URI", "#" + s.ResponseIdValue)), SamlReasons.SignatureWrapping),
 
@@ -141,6 +144,26 @@ public static class SamlAttackCorpus
         stylesheet.SetAttribute("version", "1.0");
         transform.AppendChild(stylesheet);
         transforms.AppendChild(transform);
+    }
+
+    private static void SwapTransforms(XmlDocument document)
+    {
+        var transforms = (XmlElement)document.GetElementsByTagName("Transforms", SamlNames.DSig)[0]!;
+        transforms.AppendChild(transforms.FirstChild!);
+    }
+
+    private static void RemoveFirstTransform(XmlDocument document)
+    {
+        var transforms = (XmlElement)document.GetElementsByTagName("Transforms", SamlNames.DSig)[0]!;
+        transforms.RemoveChild(transforms.FirstChild!);
+    }
+
+    private static void AddObject(XmlDocument document)
+    {
+        var signature = document.GetElementsByTagName("Signature", SamlNames.DSig)[0]!;
+        var dsObject = document.CreateElement("ds", "Object", SamlNames.DSig);
+        dsObject.InnerText = "smuggled";
+        signature.AppendChild(dsObject);
     }
 
     private static void DuplicateReference(XmlDocument document)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Security.Cryptography.Xml;
 using System.Xml;
 
 namespace Portal.Features.SignIn.Saml;
@@ -20,8 +19,6 @@ internal static class SignatureChecks
         SamlNames.EcdsaSha256, SamlNames.EcdsaSha384, SamlNames.EcdsaSha512,
     ];
     private static readonly HashSet<string> StrongDigests = [SamlNames.Sha256, SamlNames.Sha384, SamlNames.Sha512];
-
-    static SignatureChecks() => EcdsaSignatureDescription.Register();
 
     /// <summary>
     /// Every ds:Signature in the document must sit directly inside an element that may be signed (the root, or an
@@ -70,9 +67,12 @@ internal static class SignatureChecks
     /// </summary>
     public static void Verify(XmlElement signed, XmlElement signature, IReadOnlyList<X509Certificate2> keys, bool allowSha1)
     {
+        CheckSignatureChildren(signature);
         var signedInfo = SingleSignedInfo(signature);
+        CheckSignedInfoChildren(signedInfo);
 
-        var canonicalization = Algorithm(signedInfo, "CanonicalizationMethod");
+        var canonicalizationMethod = AlgorithmElement(signedInfo, "CanonicalizationMethod");
+        var canonicalization = canonicalizationMethod.GetAttribute("Algorithm");
         if (!AllowedCanonicalization.Contains(canonicalization))
         {
             throw new SamlValidationException(SamlReasons.SignatureTransform, $"canonicalization {canonicalization}");
@@ -90,7 +90,7 @@ internal static class SignatureChecks
         {
             throw new SamlValidationException(SamlReasons.SignatureWrapping, "reference does not name the signed element");
         }
-        CheckTransforms(reference);
+        var exclusive = CheckTransforms(reference);
 
         var digest = Algorithm(reference, "DigestMethod");
         if (!StrongDigests.Contains(digest) && !(allowSha1 && digest == SamlNames.Sha1))
@@ -99,7 +99,33 @@ internal static class SignatureChecks
         }
 
         CheckEmbeddedCertificates(signature, keys);
-        CheckCryptography(signed, signature, id, keys);
+        CheckDigest(signed, signature, reference, exclusive, digest);
+        CheckSignatureValue(signedInfo, canonicalizationMethod, signature, method, keys);
+    }
+
+    // Signature = SignedInfo, SignatureValue, optional KeyInfo, in that order and nothing else (no ds:Object to smuggle
+    // content through); SignedInfo = CanonicalizationMethod, SignatureMethod, Reference.
+    private static void CheckSignatureChildren(XmlElement signature) =>
+        CheckChildren(signature, ["SignedInfo", "SignatureValue"], ["KeyInfo"]);
+
+    private static void CheckSignedInfoChildren(XmlElement signedInfo) =>
+        CheckChildren(signedInfo, ["CanonicalizationMethod", "SignatureMethod", "Reference"], []);
+
+    private static void CheckChildren(XmlElement parent, string[] required, string[] optional)
+    {
+        var children = SafeXml.ChildElements(parent).ToList();
+        var expected = required.Length;
+        var ok = children.Count >= required.Length && children.Count <= required.Length + optional.Length;
+        for (var i = 0; ok && i < children.Count; i++)
+        {
+            var name = i < expected ? required[i] : optional[i - expected];
+            ok = children[i].LocalName == name && children[i].NamespaceURI == SamlNames.DSig;
+        }
+        if (!ok)
+        {
+            throw new SamlValidationException(SamlReasons.SignatureReference,
+                $"<{parent.LocalName}> must hold {string.Join(", ", required.Concat(optional.Select(o => o + "?")))} in this order");
+        }
     }
 
     private static XmlElement SingleSignedInfo(XmlElement signature)
@@ -122,42 +148,68 @@ internal static class SignatureChecks
         return references[0];
     }
 
-    private static string Algorithm(XmlElement parent, string child)
+    private static string Algorithm(XmlElement parent, string child) => AlgorithmElement(parent, child).GetAttribute("Algorithm");
+
+    private static XmlElement AlgorithmElement(XmlElement parent, string child)
     {
         var elements = SafeXml.Children(parent, SamlNames.DSig, child).ToList();
         if (elements.Count != 1)
         {
             throw new SamlValidationException(SamlReasons.SignatureReference, $"expected one {child}");
         }
-        return elements[0].GetAttribute("Algorithm");
+        return elements[0];
     }
 
-    private static void CheckTransforms(XmlElement reference)
+    /// <summary>
+    /// The only chain accepted: enveloped-signature, then exclusive C14N (optionally with an InclusiveNamespaces prefix
+    /// list). Anything else is either a forbidden transform or a node-set left for inclusive C14N, which SAML signers
+    /// do not produce. Returns the exclusive C14N transform element.
+    /// </summary>
+    private static XmlElement CheckTransforms(XmlElement reference)
     {
-        var transforms = SafeXml.Children(reference, SamlNames.DSig, "Transforms").ToList();
-        if (transforms.Count > 1)
+        var children = SafeXml.ChildElements(reference).ToList();
+        if (children.Count != 3 || children[0].LocalName != "Transforms" || children[0].NamespaceURI != SamlNames.DSig
+            || children[1].LocalName != "DigestMethod" || children[1].NamespaceURI != SamlNames.DSig
+            || children[2].LocalName != "DigestValue" || children[2].NamespaceURI != SamlNames.DSig)
         {
-            throw new SamlValidationException(SamlReasons.SignatureTransform, "more than one Transforms element");
+            throw new SamlValidationException(SamlReasons.SignatureTransform, "a reference must hold Transforms, DigestMethod, DigestValue in this order");
         }
-        if (transforms.Count == 0)
+        var transforms = SafeXml.ChildElements(children[0]).ToList();
+        foreach (var transform in transforms)
         {
-            return;
-        }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var child in SafeXml.ChildElements(transforms[0]))
-        {
-            var algorithm = child.GetAttribute("Algorithm");
-            if (child.LocalName != "Transform" || child.NamespaceURI != SamlNames.DSig
-                || !AllowedTransforms.Contains(algorithm) || !seen.Add(algorithm))
+            var algorithm = transform.GetAttribute("Algorithm");
+            if (transform.LocalName != "Transform" || transform.NamespaceURI != SamlNames.DSig || !AllowedTransforms.Contains(algorithm))
             {
                 throw new SamlValidationException(SamlReasons.SignatureTransform, $"transform {algorithm}");
             }
-            // Only exclusive C14N takes a parameter, and only its prefix list.
-            if (SafeXml.ChildElements(child).Any(p => p.LocalName != "InclusiveNamespaces" || p.NamespaceURI != SamlNames.ExcC14N))
-            {
-                throw new SamlValidationException(SamlReasons.SignatureTransform, $"unexpected parameter in transform {algorithm}");
-            }
         }
+        if (transforms.Count != 2 || transforms[0].GetAttribute("Algorithm") != SamlNames.EnvelopedTransform
+            || transforms[1].GetAttribute("Algorithm") == SamlNames.EnvelopedTransform)
+        {
+            throw new SamlValidationException(SamlReasons.SignatureTransform,
+                "transforms must be enveloped-signature, then exclusive C14N: " + string.Join(", ", transforms.Select(t => t.GetAttribute("Algorithm"))));
+        }
+        if (SafeXml.ChildElements(transforms[0]).Any())
+        {
+            throw new SamlValidationException(SamlReasons.SignatureTransform, "the enveloped-signature transform takes no parameter");
+        }
+        InclusivePrefixes(transforms[1]);
+        return transforms[1];
+    }
+
+    /// <summary>The PrefixList of an exclusive C14N algorithm element: its only possible parameter.</summary>
+    private static string[] InclusivePrefixes(XmlElement algorithm)
+    {
+        var parameters = SafeXml.ChildElements(algorithm).ToList();
+        if (parameters.Count == 0)
+        {
+            return [];
+        }
+        if (parameters.Count > 1 || parameters[0].LocalName != "InclusiveNamespaces" || parameters[0].NamespaceURI != SamlNames.ExcC14N)
+        {
+            throw new SamlValidationException(SamlReasons.SignatureTransform, $"unexpected parameter in {algorithm.GetAttribute("Algorithm")}");
+        }
+        return parameters[0].GetAttribute("PrefixList").Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
     }
 
     // A certificate in the message is never used as a key; if one is there, it must be one the metadata has.
@@ -181,17 +233,38 @@ internal static class SignatureChecks
         }
     }
 
-    private static void CheckCryptography(XmlElement signed, XmlElement signature, string id, IReadOnlyList<X509Certificate2> keys)
+    // A same-document "#ID" reference drops comments before the transforms (XML-DSig 4.3.3.3), whichever C14N follows.
+    private static void CheckDigest(XmlElement signed, XmlElement signature, XmlElement reference, XmlElement exclusive, string digestMethod)
     {
+        var expected = Base64(SafeXml.RequiredChild(reference, SamlNames.DSig, "DigestValue"), "DigestValue");
+        var actual = ExclusiveC14N.Hash(signed, signature, withComments: false, InclusivePrefixes(exclusive), HashOf(digestMethod));
+        if (!CryptographicOperations.FixedTimeEquals(actual, expected))
+        {
+            throw new SamlValidationException(SamlReasons.SignatureInvalid, "the digest of the signed element does not match its reference");
+        }
+    }
+
+    private static void CheckSignatureValue(XmlElement signedInfo, XmlElement canonicalizationMethod, XmlElement signature, string method, IReadOnlyList<X509Certificate2> keys)
+    {
+        var value = Base64(SafeXml.RequiredChild(signature, SamlNames.DSig, "SignatureValue"), "SignatureValue");
+        var hash = ExclusiveC14N.Hash(signedInfo, excluded: null,
+            withComments: canonicalizationMethod.GetAttribute("Algorithm") == SamlNames.ExcC14NWithComments,
+            InclusivePrefixes(canonicalizationMethod), HashOf(method));
+        var hashName = HashOf(method);
+        var ecdsa = method.Contains("#ecdsa-", StringComparison.Ordinal);
         foreach (var certificate in keys)
         {
             var verified = KeyPool.WithPublicKey(certificate, key =>
             {
                 try
                 {
-                    var signedXml = new ElementBoundSignedXml(signed, id);
-                    signedXml.LoadXml(signature);
-                    return signedXml.CheckSignature(key);
+                    return key switch
+                    {
+                        RSA rsa when !ecdsa => rsa.VerifyHash(hash, value, hashName, RSASignaturePadding.Pkcs1),
+                        // XML-DSig ECDSA values are r ‖ s (RFC 4051), which is .NET's default (IEEE P1363) format.
+                        ECDsa ec when ecdsa => ec.VerifyHash(hash, value),
+                        _ => false,
+                    };
                 }
                 catch (CryptographicException)
                 {
@@ -207,19 +280,24 @@ internal static class SignatureChecks
         throw new SamlValidationException(SamlReasons.SignatureInvalid, "no metadata key verifies the signature");
     }
 
-    /// <summary>Resolves the reference to the element the SP already chose, and to nothing else.</summary>
-    private sealed class ElementBoundSignedXml : SignedXml
+    private static HashAlgorithmName HashOf(string algorithm) => algorithm switch
     {
-        private readonly XmlElement _signed;
-        private readonly string _id;
+        SamlNames.Sha1 or SamlNames.RsaSha1 => HashAlgorithmName.SHA1,
+        SamlNames.Sha256 or SamlNames.RsaSha256 or SamlNames.EcdsaSha256 => HashAlgorithmName.SHA256,
+        SamlNames.Sha384 or SamlNames.RsaSha384 or SamlNames.EcdsaSha384 => HashAlgorithmName.SHA384,
+        SamlNames.Sha512 or SamlNames.RsaSha512 or SamlNames.EcdsaSha512 => HashAlgorithmName.SHA512,
+        _ => throw new SamlValidationException(SamlReasons.SignatureAlgorithm, algorithm),
+    };
 
-        public ElementBoundSignedXml(XmlElement signed, string id) : base(signed)
+    private static byte[] Base64(XmlElement element, string name)
+    {
+        try
         {
-            _signed = signed;
-            _id = id;
+            return Convert.FromBase64String(SafeXml.ReadText(element));
         }
-
-        public override XmlElement? GetIdElement(XmlDocument? document, string idValue) =>
-            string.Equals(idValue, _id, StringComparison.Ordinal) ? _signed : null;
+        catch (FormatException e)
+        {
+            throw new SamlValidationException(SamlReasons.SignatureInvalid, $"{name} is not base64", e);
+        }
     }
 }
