@@ -23,6 +23,30 @@ public class AttackCorpusTests
         Assert.Equal(SamlReasons.Describe(attack.ExpectedReason), result.Failure?.Message);
     }
 
+    [Theory]
+    [InlineData(20_000)]
+    [InlineData(65)]
+    public async Task Nesting_deeper_than_the_limit_is_refused_at_parsing(int depth)
+    {
+        var scenario = new ResponseScenario();
+        scenario.TamperText.Add(x => SamlAttackCorpus.DeepInAttributeValue(x, depth));
+
+        var result = await scenario.ValidateAsync();
+
+        Assert.Equal(SamlReasons.Structure, result.Failure?.Code);
+        Assert.Contains($"nested deeper than {SafeXml.MaxDepth} levels", result.Failure?.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nesting_within_the_limit_passes_the_depth_check()
+    {
+        var xml = "<r>" + string.Concat(Enumerable.Repeat("<a>", SafeXml.MaxDepth - 1)) + string.Concat(Enumerable.Repeat("</a>", SafeXml.MaxDepth - 1)) + "</r>";
+        var document = SafeXml.Load(System.Text.Encoding.UTF8.GetBytes(xml));
+        Assert.Equal("r", document.DocumentElement?.Name);
+        var deeper = "<r>" + string.Concat(Enumerable.Repeat("<a>", SafeXml.MaxDepth)) + string.Concat(Enumerable.Repeat("</a>", SafeXml.MaxDepth)) + "</r>";
+        Assert.Throws<SamlValidationException>(() => SafeXml.Load(System.Text.Encoding.UTF8.GetBytes(deeper)));
+    }
+
     [Fact]
     public void Corpus_names_are_unique_and_cover_the_checklist_attacks()
     {

@@ -58,6 +58,7 @@ public static class SamlAttackCorpus
         new("comment in eduPersonPrincipalName", s => s.Tamper.Add(d => InsertComment(AttributeValue(d, AttributeMapper.EduPersonPrincipalName), 5)), SamlReasons.TextComment),
         new("DOCTYPE with external entity (XXE)", s => s.TamperText.Add(x => "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" + x), SamlReasons.Doctype),
         new("DOCTYPE billion laughs", s => s.TamperText.Add(x => "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>" + x), SamlReasons.Doctype),
+        new("elements nested 20,000 deep (stack exhaustion)", s => s.TamperText.Add(x => DeepInAttributeValue(x, 20_000)), SamlReasons.Structure),
         new("oversized response", s => s.TamperText.Add(x => x + "<!--" + new string('x', 256 * 1024) + "-->"), SamlReasons.Size),
         new("malformed XML", s => s.TamperText.Add(_ => "<samlp:Response"), SamlReasons.Malformed),
 
@@ -144,6 +145,13 @@ public static class SamlAttackCorpus
         stylesheet.SetAttribute("version", "1.0");
         transform.AppendChild(stylesheet);
         transforms.AppendChild(transform);
+    }
+
+    // Inside an attribute value, where only canonicalization (not the structure checks) would walk it.
+    internal static string DeepInAttributeValue(string xml, int depth)
+    {
+        var at = xml.IndexOf("</saml:AttributeValue>", StringComparison.Ordinal);
+        return xml[..at] + string.Concat(Enumerable.Repeat("<a>", depth)) + string.Concat(Enumerable.Repeat("</a>", depth)) + xml[at..];
     }
 
     private static void SwapTransforms(XmlDocument document)

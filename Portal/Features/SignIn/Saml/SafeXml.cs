@@ -10,6 +10,13 @@ namespace Portal.Features.SignIn.Saml;
 /// </summary>
 public static class SafeXml
 {
+    /// <summary>
+    /// SAML messages and metadata nest about ten levels deep. Canonicalization walks the tree recursively, so a message
+    /// of tens of thousands of nested elements (which fits the size cap) would otherwise exhaust a thread's stack and take
+    /// the whole process down before any signature is checked.
+    /// </summary>
+    internal const int MaxDepth = 64;
+
     private static XmlReaderSettings Settings(XmlNameTable? names = null) => new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
@@ -40,6 +47,7 @@ public static class SafeXml
         {
             throw new SamlValidationException(SamlReasons.Doctype);
         }
+        CheckDepth(document);
         return document;
     }
 
@@ -50,6 +58,7 @@ public static class SafeXml
         var document = NewDocument();
         using var reader = XmlReader.Create(new StringReader(xml), Settings(document.NameTable));
         document.Load(reader);
+        CheckDepth(document);
         return document;
     }
 
@@ -80,7 +89,38 @@ public static class SafeXml
         {
             throw new SamlValidationException(SamlReasons.Doctype);
         }
+        CheckDepth(document);
         return document;
+    }
+
+    /// <summary>Refuses nesting deeper than <see cref="MaxDepth"/>, walking the tree without recursion.</summary>
+    internal static void CheckDepth(XmlDocument document)
+    {
+        XmlNode? node = document.DocumentElement;
+        var depth = 1;
+        while (node is not null)
+        {
+            if (depth > MaxDepth)
+            {
+                throw new SamlValidationException(SamlReasons.Structure, $"elements are nested deeper than {MaxDepth} levels");
+            }
+            if (node.FirstChild is { } child)
+            {
+                node = child;
+                depth++;
+                continue;
+            }
+            while (node is not null && node.NextSibling is null)
+            {
+                node = node.ParentNode;
+                depth--;
+                if (node is XmlDocument)
+                {
+                    node = null;
+                }
+            }
+            node = node?.NextSibling;
+        }
     }
 
     private static XmlDocument NewDocument() => new() { PreserveWhitespace = true, XmlResolver = null };
