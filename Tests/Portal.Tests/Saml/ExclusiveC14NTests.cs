@@ -15,12 +15,7 @@ namespace Portal.Tests.Saml;
 /// </summary>
 public class ExclusiveC14NTests
 {
-    private static readonly Lazy<X509Certificate2> Signer = new(() =>
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=C14N test signer", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-    });
+    private static X509Certificate2 Signer => TestKeys.IdpSigning;
 
     private static readonly (string Prefix, string Uri)[] Namespaces =
     [
@@ -46,7 +41,7 @@ public class ExclusiveC14NTests
             var signature = SignatureChecks.SignatureOf(apex)!;
             try
             {
-                SignatureChecks.Verify(apex, signature, [Signer.Value], allowSha1: false);
+                SignatureChecks.Verify(apex, signature, [Signer], allowSha1: false);
             }
             catch (SamlValidationException e)
             {
@@ -72,7 +67,7 @@ public class ExclusiveC14NTests
                 continue;
             }
             text.Value = text.Value![..^1] + (text.Value[^1] == 'x' ? 'y' : 'x');
-            var e = Assert.Throws<SamlValidationException>(() => SignatureChecks.Verify(apex, signature, [Signer.Value], allowSha1: false));
+            var e = Assert.Throws<SamlValidationException>(() => SignatureChecks.Verify(apex, signature, [Signer], allowSha1: false));
             Assert.Equal(SamlReasons.SignatureInvalid, e.Code);
             checkedDocuments++;
         }
@@ -130,7 +125,7 @@ public class ExclusiveC14NTests
         }
 
         var inclusive = random.Next(3) == 0 ? string.Join(' ', InclusiveCandidates.Where(_ => random.Next(2) == 0)) : null;
-        var signedXml = new SignedXml(apex) { SigningKey = Signer.Value.GetRSAPrivateKey() };
+        var signedXml = new SignedXml(apex) { SigningKey = Signer.GetRSAPrivateKey() };
         signedXml.SignedInfo!.CanonicalizationMethod = random.Next(2) == 0 ? SamlNames.ExcC14N : SamlNames.ExcC14NWithComments;
         signedXml.SignedInfo.SignatureMethod = SamlNames.RsaSha256;
         var reference = new Reference("#" + apex.GetAttribute("ID")) { DigestMethod = SamlNames.Sha256 };
