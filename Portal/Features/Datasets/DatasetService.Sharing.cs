@@ -170,15 +170,12 @@ public sealed partial class DatasetService
         ChangeAsync<DatasetView>(caller, id, Need.Own, "withdraw it", propagate: true, async (db, m) =>
         {
             var d = m.Dataset;
-            var why = reason?.Trim() ?? "";
-            if (why.Length == 0)
+            var checkedReason = Grants.GrantRules.Reason(reason, "grantees and auditors are told");
+            if (checkedReason.Failure is { } badReason)
             {
-                return Failure.Invalid("reason", "reason is required: grantees and auditors read it.");
+                return badReason;
             }
-            if (Length(why, ReasonMax, "reason") is { } tooLong)
-            {
-                return tooLong;
-            }
+            var why = checkedReason.Value!;
             if (d.Status == DatasetStatus.Withdrawn)
             {
                 return Failure.Conflict("status", $"\"{d.Name}\" is already withdrawn.");

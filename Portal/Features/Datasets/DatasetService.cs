@@ -37,7 +37,6 @@ public sealed partial class DatasetService(
     public const int NameMax = 200;
     public const int DescriptionMax = 8000;
     public const int TermsMax = 20000;
-    public const int ReasonMax = 2000;
     public const int DataUseMax = 1000;
     public const int ProfileMax = 200_000;
     public const int MaxK = 1000;
