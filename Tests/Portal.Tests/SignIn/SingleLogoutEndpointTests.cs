@@ -105,6 +105,17 @@ public sealed class SingleLogoutEndpointTests(DemoPortalFactory portal) : IClass
         Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
         await using var check = portal.CreateDb();
         Assert.True(await check.AuditEvents.AnyAsync(e => e.Type == "signout.slo.failed" && e.Reason == SamlReasons.InResponseTo));
+
+        // A browser (Accept: text/html) is sent to a page that says what happened, in words and with the reason code.
+        using var fromBrowser = new HttpRequestMessage(HttpMethod.Get, new Uri(answer, UriKind.Relative));
+        fromBrowser.Headers.Accept.ParseAdd("text/html,application/xhtml+xml");
+        using var redirected = await client.SendAsync(fromBrowser);
+        Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
+        Assert.Equal($"/signout/failed?reason={SamlReasons.InResponseTo}", redirected.Headers.Location?.OriginalString);
+        var page = await client.GetStringAsync(redirected.Headers.Location);
+        Assert.Contains("Sign-out not confirmed", page, StringComparison.Ordinal);
+        Assert.Contains(SamlReasons.InResponseTo, page, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(SamlReasons.Describe(SamlReasons.InResponseTo).Replace("sign-in response", "logout message", StringComparison.Ordinal)), page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,6 +23,11 @@ internal static class SamlSingleLogout
             audit.Add(db, "signout.slo.failed", AuditOutcome.Failure, new AuditActor(null, null, ip), reason: check.Failure,
                 details: new { idp = check.IdpEntityId, detail = check.Detail });
             await db.SaveChangesAsync(ct);
+            // A person's browser arrives here from the IdP: it gets a page; API clients and scripts get problem details.
+            if (WantsHtml(http.Request))
+            {
+                return Results.Redirect("/signout/failed?reason=" + Uri.EscapeDataString(check.Failure!));
+            }
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Logout message rejected.",
                 detail: $"{SamlReasons.Describe(check.Failure!).Replace("sign-in response", "logout message", StringComparison.Ordinal)} (reason {check.Failure})");
         }
@@ -51,6 +56,9 @@ internal static class SamlSingleLogout
             ? Results.Text("Signed out of the portal.")
             : Results.Redirect(logout.Response(message.Idp, message.Id, message.RelayState));
     }
+
+    private static bool WantsHtml(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     private static async Task<PendingLogout?> TakePendingAsync(PortalDb db, string requestId, CancellationToken ct)
     {
