@@ -237,6 +237,8 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
         var detail = await alice.GetStringAsync(U($"/owner/datasets/{DemoSeed.PatientsDataset}"));
         Assert.Contains("dataset-columns", detail, StringComparison.Ordinal);
         Assert.Contains("birth_date", detail, StringComparison.Ordinal);
+        // Each column's class picker has an accessible name, on the element that carries the combobox role.
+        Assert.Matches("<div [^>]*aria-label=\"Class of column birth_date\" role=\"combobox\"", detail);
         Assert.Contains("Register a dataset", await alice.GetStringAsync(U("/owner/datasets/new")), StringComparison.Ordinal);
 
         using var bob = await portal.SignedInAsync(DemoSeed.Bob);
