@@ -57,6 +57,8 @@ public static class PortalApp
         services.AddSingleton<Features.AccessRequests.AccessRequestService>();
         services.AddSingleton<Features.Grants.GrantReminderJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Grants.GrantReminderJob>());
+        services.AddSingleton<Features.Datasets.UploadSweepJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Datasets.UploadSweepJob>());
         services.AddSingleton<DatasetService>();
         services.AddSingleton<DatasetUploads>();
 
