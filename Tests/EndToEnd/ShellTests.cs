@@ -52,6 +52,29 @@ public sealed partial class ShellTests(PortalProcess portal, Browser browser) : 
     }
 
     [Fact]
+    public async Task A_link_clicked_before_the_circuit_is_up_still_navigates()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/signin");
+        await SignInAsAsync(page, "university", "bob");
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync("Bob Researcher");
+
+        // A slow link: every circuit negotiation waits 10 s, so the prerendered page is all there is for a while.
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await Task.Delay(10_000);
+            await route.ContinueAsync();
+        });
+        await page.ReloadAsync();
+        Assert.Equal(0, await page.Locator("#portal-interactive").CountAsync());
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "My VOs" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/vos$"), new() { Timeout = 5_000 });
+        await Assertions.Expect(page.GetByTestId("my-vos")).ToContainTextAsync("HIV Cohort Collaboration", new() { Timeout = 5_000 });
+    }
+
+    [Fact]
     public async Task An_auditor_reads_the_audit_log_with_their_own_sign_in_on_it()
     {
         var page = await NewPageAsync();
