@@ -227,9 +227,9 @@ public static class ExportPipeline
 
         /// <summary>
         /// The class count runs on <paramref name="counting"/> while <paramref name="streaming"/> (same snapshot) streams.
-        /// Until the counts arrive, rows are classified (consent, quasi-identifiers' ordinals) and kept in a bounded buffer;
-        /// nothing is written. Then the buffer is drained in order (each row suppressed, or transformed and written) and
-        /// the rest of the stream goes live. A full buffer stops the reading (the server then waits) until the counts are in.
+        /// Every row is classified (consent, quasi-identifiers' ordinals) into a bounded buffer of pending rows. Until the
+        /// counts arrive nothing is written; a full buffer stops the reading (the server then waits). Once they are in,
+        /// the buffer is drained in order, then in batches as rows come (<see cref="PendingDrain"/>).
         /// </summary>
         private async Task<(IClassSizes, bool)> StreamWhileCountingAsync(SourceSession counting, ExportPlan countPlan, SourceSession streaming, ExportPlan plan, RowWriter writer, CancellationToken cancellationToken)
         {
@@ -237,68 +237,54 @@ public static class ExportPipeline
             var groups = new CountedGroups(plan.QuasiIdentifiers.Length);
             // The refused rows are one quick count(*) on the streaming connection: the class count is the longer job.
             var count = Task.Run(() => CountInSourceAsync(counting, countPlan, groups, countRefused: false, stop.Token), stop.Token);
+            PendingDrain? drain = null;
             try
             {
                 var refused = await streaming.CountRefusedAsync(plan.Read, cancellationToken).ConfigureAwait(false) ?? 0;
                 await using var reader = await streaming.OpenReaderAsync(plan.Read, cancellationToken).ConfigureAwait(false);
                 var row = new Cell[plan.Read.Columns.Count];
-                var output = new Cell[plan.Output.Count];
                 var processor = new RowProcessor(plan, source.DisplayName);
                 var columns = NewColumns(plan);
                 var ordinals = new int[columns.Length];
                 var pending = new Cell[plan.Output.Count + 1];
                 var stored = processor.PendingCells;
                 var rows = new PendingRows(request.PendingLimit);
-                var unprocessed = false;
+                ClassIndex? classes = null;
+                async Task<ClassIndex> CountedAsync()
+                {
+                    await count.ConfigureAwait(false);
+                    _read += refused;
+                    _refused += refused;
+                    // The count's transforms are free from here on: the drain's helper thread uses them.
+                    drain = new PendingDrain(plan, processor, new RowProcessor(countPlan, source.DisplayName), columns, writer, reader);
+                    return ClassIndex.Build(groups, columns, request.ClassTable);
+                }
                 while (await reader.ReadAsync(row, cancellationToken).ConfigureAwait(false))
                 {
                     _seen++;
-                    if (rows.Full || count.IsCompleted)
-                    {
-                        unprocessed = true;
-                        break;
-                    }
                     if (!processor.Classify(reader, row, pending, columns, ordinals))
                     {
                         _seenRefused++;
                         continue;
                     }
                     rows.Add(_seen, ordinals, pending, stored);
-                }
-                await count.ConfigureAwait(false);
-                _read += refused;
-                _refused += refused;
-                var classes = ClassIndex.Build(groups, columns, request.ClassTable);
-                while (rows.Count > 0)
-                {
-                    var number = rows.Take(ordinals, pending, stored);
-                    var size = classes.Stream(ordinals);
-                    if (size < 0)
+                    if (classes is null && (rows.Full || count.IsCompleted))
                     {
-                        throw processor.SourceChanged(reader.PositionOf(number));
+                        classes = await CountedAsync().ConfigureAwait(false);
                     }
-                    if (size < plan.K)
+                    if (classes is not null && rows.Count >= PendingDrain.BatchRows)
                     {
-                        _suppressed++;
-                        continue;
+                        await drain!.DrainAsync(rows, classes, cancellationToken).ConfigureAwait(false);
                     }
-                    processor.Complete(pending, columns, ordinals, output, reader, number);
-                    await writer.WriteRowAsync(output, cancellationToken).ConfigureAwait(false);
-                    _written++;
                 }
-                if (unprocessed)
-                {
-                    await ProcessLiveAsync(reader, processor, row, output, classes, writer, cancellationToken).ConfigureAwait(false);
-                }
-                while (await reader.ReadAsync(row, cancellationToken).ConfigureAwait(false))
-                {
-                    _seen++;
-                    await ProcessLiveAsync(reader, processor, row, output, classes, writer, cancellationToken).ConfigureAwait(false);
-                }
+                classes ??= await CountedAsync().ConfigureAwait(false);
+                await drain!.DrainAsync(rows, classes, cancellationToken).ConfigureAwait(false);
                 return (classes, true);
             }
             finally
             {
+                _suppressed += drain?.Suppressed ?? 0;
+                _written += drain?.Written ?? 0;
                 if (!count.IsCompleted)
                 {
                     // The stream failed first; its error is the one to report. The count must be over before its
@@ -307,22 +293,6 @@ public static class ExportPipeline
                     await Task.WhenAny(count).ConfigureAwait(false);
                     _ = count.Exception;
                 }
-            }
-        }
-
-        private ValueTask ProcessLiveAsync(RowReader reader, RowProcessor processor, Cell[] row, Cell[] output, IClassSizes classes, RowWriter writer, CancellationToken cancellationToken)
-        {
-            switch (processor.Process(reader, row, output, classes, counted: true))
-            {
-                case RowOutcome.Refused:
-                    _seenRefused++;
-                    return ValueTask.CompletedTask;
-                case RowOutcome.Suppressed:
-                    _suppressed++;
-                    return ValueTask.CompletedTask;
-                default:
-                    _written++;
-                    return writer.WriteRowAsync(output, cancellationToken);
             }
         }
 

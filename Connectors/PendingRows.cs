@@ -24,6 +24,7 @@ internal sealed class PendingRows(long limit)
     private long _lastAdded;
     private long _lastTaken;
     private char[] _text = new char[256];
+    private int _textUsed;
 
     public long Count { get; private set; }
 
@@ -78,7 +79,10 @@ internal sealed class PendingRows(long limit)
         Count++;
     }
 
-    /// <summary>Takes the oldest row out: its ordinals, and its stored cells into <paramref name="cells"/> (text valid until the next call); returns its number.</summary>
+    /// <summary>Lets <see cref="Take"/> reuse the text of the cells it gave out so far.</summary>
+    public void ReleaseText() => _textUsed = 0;
+
+    /// <summary>Takes the oldest row out: its ordinals, and its stored cells into <paramref name="cells"/> (text valid until <see cref="ReleaseText"/>); returns its number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Take(Span<int> ordinals, Cell[] cells, ReadOnlySpan<int> stored)
     {
@@ -100,7 +104,7 @@ internal sealed class PendingRows(long limit)
             at += ReadVarint(chunk[at..], out var o);
             ordinals[i] = (int)o;
         }
-        var textUsed = 0;
+        var textUsed = _textUsed;
         foreach (var i in stored)
         {
             var kind = (CellKind)chunk[at++];
@@ -114,7 +118,7 @@ internal sealed class PendingRows(long limit)
                     var n = (int)length;
                     if (_text.Length - textUsed < n)
                     {
-                        // A new array, never a copy: cells of this row still point into the old one.
+                        // A new array, never a copy: cells given out before still point into the old one.
                         _text = new char[Math.Max(_text.Length * 2, n + 256)];
                         textUsed = 0;
                     }
@@ -130,6 +134,7 @@ internal sealed class PendingRows(long limit)
             }
         }
         _readAt += at;
+        _textUsed = textUsed;
         Count--;
         if (Count == 0)
         {

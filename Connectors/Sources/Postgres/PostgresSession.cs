@@ -19,6 +19,7 @@ internal sealed partial class PostgresSession : SourceSession
     private readonly PostgresSourceOptions _options;
     private readonly Func<CancellationToken, Task<NpgsqlConnection>> _connect;
     private readonly PostgresQueryBuilder _sql;
+    private bool _parallelCount = true;
 
     private PostgresSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresRelation relation, PostgresSourceOptions options, Func<CancellationToken, Task<NpgsqlConnection>> connect)
     {
@@ -79,6 +80,8 @@ internal sealed partial class PostgresSession : SourceSession
         {
             throw new ConnectorException($"reading {_relation.QualifiedName} failed: the server returned an unexpected snapshot id");
         }
+        // The count then runs beside the stream and the client: parallel workers would only take their CPU.
+        _parallelCount = false;
         var connection = await _connect(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -159,9 +162,9 @@ internal sealed partial class PostgresSession : SourceSession
         }
         try
         {
-            // The client waits for the count anyway, so the server may use its parallel workers for it (the planner
+            // When the client waits for the count, the server may use its parallel workers for it (the planner
             // rarely does on its own: it overestimates merging the partial hash tables). Local to this statement.
-            var (setup, tuple) = await SetParallelCostsAsync("0", "0", cancellationToken).ConfigureAwait(false);
+            var (setup, tuple) = _parallelCount ? await SetParallelCostsAsync("0", "0", cancellationToken).ConfigureAwait(false) : default;
             await using (var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction })
             {
                 command.CommandText = _sql.GroupSql(plan, groupBy, command);
@@ -173,7 +176,10 @@ internal sealed partial class PostgresSession : SourceSession
                 }
             }
             // A parallel plan would only slow the stream down: its rows would pass through a tuple queue.
-            await SetParallelCostsAsync(setup, tuple, cancellationToken).ConfigureAwait(false);
+            if (_parallelCount)
+            {
+                await SetParallelCostsAsync(setup, tuple, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (PostgresException e)
         {
