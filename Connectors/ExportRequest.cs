@@ -39,7 +39,7 @@ public sealed record ExportRequest
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Bytes of rows kept while the class count still runs (then the stream waits for it); small in tests.</summary>
-    internal long PendingLimit { get; init; } = 64L << 20;
+    internal long PendingLimit { get; init; } = 32L << 20;
 
     /// <summary>Forces the class table's layout (tests); the default picks the cheapest that fits.</summary>
     internal ClassTableKind ClassTable { get; init; }
