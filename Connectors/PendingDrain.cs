@@ -20,7 +20,7 @@ internal sealed class PendingDrain
 
     // The helper's share: this thread also takes every row out of the buffer, looks its class up and copies the
     // helper's bytes to the writer.
-    private const double HelperShare = 0.6;
+    private const double HelperShare = 0.5;
 
     private readonly ExportPlan _plan;
     private readonly RowProcessor _processor;
