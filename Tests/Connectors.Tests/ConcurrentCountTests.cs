@@ -155,6 +155,28 @@ public sealed class ConcurrentCountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_empty_selection_and_a_profile_without_quasi_identifiers_export_like_before()
+    {
+        await ExecuteAsync("CREATE TABLE no_rows (LIKE visits); CREATE TABLE refused_only AS SELECT * FROM visits WHERE NOT research_consent;");
+        foreach (var relation in new[] { "no_rows", "refused_only" })
+        {
+            var source = new PostgresSource(new PostgresSourceOptions { ConnectionString = _db.ConnectionString, Relation = relation });
+            var (manifest, bytes) = await RunAsync(source, Exports.Request(Profile(K), k: K) with { PendingLimit = 1 });
+            Assert.Equal(relation == "no_rows" ? 0 : _visits.Count(v => !v.Consent), manifest.RowsRead);
+            Assert.Equal(manifest.RowsRead, manifest.RowsFilteredByConsent);
+            Assert.Equal((0L, 0L, 0L, (long?)null), (manifest.RowsWritten, manifest.RowsSuppressed, manifest.EquivalenceClasses, manifest.KAchieved));
+            Assert.True(manifest.Complete);
+            Assert.StartsWith("visit_id,patient_id,", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        }
+
+        // No quasi-identifier: every consenting row is one class, delivered when it has k rows.
+        var profile = AnonymizationProfile.Parse(Patients.ProfileJson(K).Replace("\"quasiIdentifier\"", "\"sensitive\"", StringComparison.Ordinal));
+        var (all, _) = await RunAsync(Source(), Exports.Request(profile, k: K) with { PendingLimit = 100 });
+        Assert.Equal(_visits.Count(v => v.Consent), all.RowsWritten);
+        Assert.Equal((1L, (long?)all.RowsWritten, 0L), (all.EquivalenceClasses, all.KAchieved, all.RowsSuppressed));
+    }
+
+    [Fact]
     public void Dense_sparse_and_text_class_tables_agree_with_the_tuple_keyed_table()
     {
         var random = new Random(5);
