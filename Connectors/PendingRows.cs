@@ -138,8 +138,16 @@ internal sealed class PendingRows(long limit)
         Count--;
         if (Count == 0)
         {
+            // Once the counts are in, rows pass through in small batches: the last chunk is reused for them
+            // rather than a new 1 MB array (large-object heap) per batch.
+            var last = _chunks[^1];
             _chunks.Clear();
             _used.Clear();
+            if (last.Length == ChunkSize)
+            {
+                _chunks.Add(last);
+                _used.Add(0);
+            }
             _writeAt = 0;
             _readChunk = 0;
             _readAt = 0;
