@@ -8,7 +8,8 @@ namespace Portal.Connectors;
 /// <summary>
 /// source → consent filter → transforms → k-anonymity suppression → writer → the caller's stream.
 /// Class sizes are known before the first row is written: counted by the database (one GROUP BY in the
-/// same snapshot) or, for files, by a first pass. Memory grows with the number of classes, never with rows.
+/// same snapshot, on a second connection while the stream starts: rows read meanwhile wait in a bounded
+/// buffer) or, for files, by a first pass. Memory grows with the number of classes, never with rows.
 /// </summary>
 public static class ExportPipeline
 {
@@ -50,6 +51,8 @@ public static class ExportPipeline
         private long _refused;
         private long _suppressed;
         private long _written;
+        private long _seen;
+        private long _seenRefused;
         private (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) _classes;
 
         public async Task ExecuteAsync(Stream output, CancellationToken cancellationToken)
@@ -57,26 +60,67 @@ public static class ExportPipeline
             var schema = await source.DescribeAsync(cancellationToken).ConfigureAwait(false);
             var plan = _plan = ExportPlan.Create(request, schema);
             await using var session = await source.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-            var classes = new EquivalenceClasses();
-            var counted = await CountInSourceAsync(session, plan, classes, cancellationToken).ConfigureAwait(false);
-            if (!counted && plan.K > 1)
+            await using (var fork = await session.ForkAsync(cancellationToken).ConfigureAwait(false))
             {
-                await CountInFirstPassAsync(session, plan, classes, cancellationToken).ConfigureAwait(false);
-                counted = true;
+                if (fork is not null)
+                {
+                    // The count gets transforms of its own: it runs on another thread than the stream.
+                    var countPlan = ExportPlan.Create(request, schema);
+                    await WriteAsync(output, plan, (writer, ct) => StreamWhileCountingAsync(session, countPlan, fork, plan, writer, ct), cancellationToken).ConfigureAwait(false);
+                    return;
+                }
             }
 
+            var groups = new CountedGroups(plan.QuasiIdentifiers.Length);
+            IClassSizes classes;
+            var counted = await CountInSourceAsync(session, plan, groups, countRefused: true, cancellationToken).ConfigureAwait(false);
+            if (counted)
+            {
+                classes = ClassIndex.Build(groups, NewColumns(plan), request.ClassTable);
+            }
+            else if (plan.K > 1)
+            {
+                var firstPass = new EquivalenceClasses(countedBefore: true);
+                await CountInFirstPassAsync(session, plan, firstPass, cancellationToken).ConfigureAwait(false);
+                classes = firstPass;
+                counted = true;
+            }
+            else
+            {
+                classes = new EquivalenceClasses(countedBefore: false);
+            }
+            await WriteAsync(output, plan, async (writer, ct) =>
+            {
+                await using var reader = await session.OpenReaderAsync(plan.Read, ct).ConfigureAwait(false);
+                await StreamAsync(reader, plan, classes, counted, writer, ct).ConfigureAwait(false);
+                if (!session.FiltersConsent)
+                {
+                    _read = _seen;
+                    _refused = _seenRefused;
+                }
+                return (classes, counted);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static ColumnOrdinals[] NewColumns(ExportPlan plan) =>
+            plan.QuasiIdentifiers.Select(_ => new ColumnOrdinals()).ToArray();
+
+        /// <summary>Runs <paramref name="stream"/> into a writer over the hashed output; checks the stream against the count and completes the writer.</summary>
+        private async Task WriteAsync(Stream output, ExportPlan plan, Func<RowWriter, CancellationToken, Task<(IClassSizes Classes, bool Counted)>> stream, CancellationToken cancellationToken)
+        {
             _hashing = new HashingStream(output);
             var target = request.Gzip ? RowWriter.Compress(_hashing) : _hashing;
-            var writer = await RowWriter.CreateAsync(request.Format, plan.Output, target, request.ParquetRowGroupSize, cancellationToken).ConfigureAwait(false);
             var completed = false;
+            RowWriter? writer = null;
             try
             {
-                await StreamAsync(session, plan, classes, counted, writer, cancellationToken).ConfigureAwait(false);
-                if (!classes.StreamMatchesCount() && counted)
+                writer = await RowWriter.CreateAsync(request.Format, plan.Output, target, request.ParquetRowGroupSize, cancellationToken).ConfigureAwait(false);
+                var (classes, counted) = await stream(writer, cancellationToken).ConfigureAwait(false);
+                if (counted && !classes.StreamMatchesCount())
                 {
                     throw new ConnectorException($"source {source.DisplayName} changed between counting and streaming; the export was stopped");
                 }
-                _classes = classes.Summarize(plan.K, useStreamed: !counted);
+                _classes = classes.Summarize(plan.K);
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 completed = true;
             }
@@ -87,7 +131,10 @@ public static class ExportPipeline
                     // Whatever the writers flush from here on (gzip trailer, Parquet footer) must not reach the output.
                     _hashing.Abort();
                 }
-                await writer.DisposeAsync().ConfigureAwait(false);
+                if (writer is not null)
+                {
+                    await writer.DisposeAsync().ConfigureAwait(false);
+                }
                 if (!ReferenceEquals(target, _hashing))
                 {
                     await target.DisposeAsync().ConfigureAwait(false);
@@ -96,7 +143,7 @@ public static class ExportPipeline
             }
         }
 
-        private async Task<bool> CountInSourceAsync(SourceSession session, ExportPlan plan, EquivalenceClasses classes, CancellationToken cancellationToken)
+        private async Task<bool> CountInSourceAsync(SourceSession session, ExportPlan plan, CountedGroups groups, bool countRefused, CancellationToken cancellationToken)
         {
             var tuple = new Cell[plan.QuasiIdentifiers.Length];
             return await session.CountGroupsAsync(plan.Read, plan.Grouping, (reduced, consented, refused) =>
@@ -120,8 +167,8 @@ public static class ExportPipeline
                         throw new ConnectorException($"{source.DisplayName}, column '{plan.Output[o].Name}': {e.Message}", e);
                     }
                 }
-                classes.AddCounted(tuple, consented);
-            }, cancellationToken).ConfigureAwait(false);
+                groups.Add(tuple, consented);
+            }, countRefused, cancellationToken).ConfigureAwait(false);
         }
 
         private static async Task CountInFirstPassAsync(SourceSession session, ExportPlan plan, EquivalenceClasses classes, CancellationToken cancellationToken)
@@ -153,21 +200,19 @@ public static class ExportPipeline
             }
         }
 
-        private async Task StreamAsync(SourceSession session, ExportPlan plan, EquivalenceClasses classes, bool counted, RowWriter writer, CancellationToken cancellationToken)
+        /// <summary>Streams every row of <paramref name="reader"/> through the class check into <paramref name="writer"/>.</summary>
+        private async Task StreamAsync(RowReader reader, ExportPlan plan, IClassSizes classes, bool counted, RowWriter writer, CancellationToken cancellationToken)
         {
-            await using var reader = await session.OpenReaderAsync(plan.Read, cancellationToken).ConfigureAwait(false);
             var row = new Cell[plan.Read.Columns.Count];
             var output = new Cell[plan.Output.Count];
-            var processor = new RowProcessor(plan, classes, counted, source.DisplayName);
-            var seen = 0L;
-            var refused = 0L;
+            var processor = new RowProcessor(plan, source.DisplayName);
             while (await reader.ReadAsync(row, cancellationToken).ConfigureAwait(false))
             {
-                seen++;
-                switch (processor.Process(reader, row, output))
+                _seen++;
+                switch (processor.Process(reader, row, output, classes, counted))
                 {
                     case RowOutcome.Refused:
-                        refused++;
+                        _seenRefused++;
                         break;
                     case RowOutcome.Suppressed:
                         _suppressed++;
@@ -178,10 +223,76 @@ public static class ExportPipeline
                         break;
                 }
             }
-            if (!session.FiltersConsent)
+        }
+
+        /// <summary>
+        /// The class count runs on <paramref name="counting"/> while <paramref name="streaming"/> (same snapshot) streams.
+        /// Every row is classified (consent, quasi-identifiers' ordinals) into a bounded buffer of pending rows. Until the
+        /// counts arrive nothing is written; a full buffer stops the reading (the server then waits). Once they are in,
+        /// the buffer is drained in order, then in batches as rows come (<see cref="PendingDrain"/>).
+        /// </summary>
+        private async Task<(IClassSizes, bool)> StreamWhileCountingAsync(SourceSession counting, ExportPlan countPlan, SourceSession streaming, ExportPlan plan, RowWriter writer, CancellationToken cancellationToken)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var groups = new CountedGroups(plan.QuasiIdentifiers.Length);
+            // The refused rows are one quick count(*) on the streaming connection: the class count is the longer job.
+            var count = Task.Run(() => CountInSourceAsync(counting, countPlan, groups, countRefused: false, stop.Token), stop.Token);
+            PendingDrain? drain = null;
+            try
             {
-                _read = seen;
-                _refused = refused;
+                var refused = await streaming.CountRefusedAsync(plan.Read, cancellationToken).ConfigureAwait(false) ?? 0;
+                await using var reader = await streaming.OpenReaderAsync(plan.Read, cancellationToken).ConfigureAwait(false);
+                var row = new Cell[plan.Read.Columns.Count];
+                var processor = new RowProcessor(plan, source.DisplayName);
+                var columns = NewColumns(plan);
+                var ordinals = new int[columns.Length];
+                var pending = new Cell[plan.Output.Count + 1];
+                var stored = processor.PendingCells;
+                var rows = new PendingRows(request.PendingLimit);
+                ClassIndex? classes = null;
+                async Task<ClassIndex> CountedAsync()
+                {
+                    await count.ConfigureAwait(false);
+                    _read += refused;
+                    _refused += refused;
+                    // The count's transforms are free from here on: the drain's helper thread uses them.
+                    drain = new PendingDrain(plan, processor, new RowProcessor(countPlan, source.DisplayName), columns, writer, reader);
+                    return ClassIndex.Build(groups, columns, request.ClassTable);
+                }
+                while (await reader.ReadAsync(row, cancellationToken).ConfigureAwait(false))
+                {
+                    _seen++;
+                    if (!processor.Classify(reader, row, pending, columns, ordinals))
+                    {
+                        _seenRefused++;
+                        continue;
+                    }
+                    rows.Add(_seen, ordinals, pending, stored);
+                    if (classes is null && (rows.Full || count.IsCompleted))
+                    {
+                        classes = await CountedAsync().ConfigureAwait(false);
+                    }
+                    if (classes is not null && rows.Count >= PendingDrain.BatchRows)
+                    {
+                        await drain!.DrainAsync(rows, classes, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                classes ??= await CountedAsync().ConfigureAwait(false);
+                await drain!.DrainAsync(rows, classes, cancellationToken).ConfigureAwait(false);
+                return (classes, true);
+            }
+            finally
+            {
+                _suppressed += drain?.Suppressed ?? 0;
+                _written += drain?.Written ?? 0;
+                if (!count.IsCompleted)
+                {
+                    // The stream failed first; its error is the one to report. The count must be over before its
+                    // session (connection) is disposed.
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    await Task.WhenAny(count).ConfigureAwait(false);
+                    _ = count.Exception;
+                }
             }
         }
 

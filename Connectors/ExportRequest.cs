@@ -37,4 +37,10 @@ public sealed record ExportRequest
     public int ParquetRowGroupSize { get; init; } = 64 * 1024;
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Bytes of rows kept while the class count still runs (then the stream waits for it); small in tests.</summary>
+    internal long PendingLimit { get; init; } = 32L << 20;
+
+    /// <summary>Forces the class table's layout (tests); the default picks the cheapest that fits.</summary>
+    internal ClassTableKind ClassTable { get; init; }
 }

@@ -21,18 +21,14 @@ internal enum RowOutcome
 internal sealed class RowProcessor
 {
     private readonly ExportPlan _plan;
-    private readonly EquivalenceClasses _classes;
-    private readonly bool _counted;
     private readonly string _source;
     private readonly int[] _conversions;
     private readonly int[] _others;
     private readonly Cell[] _tuple;
 
-    public RowProcessor(ExportPlan plan, EquivalenceClasses classes, bool counted, string source)
+    public RowProcessor(ExportPlan plan, string source)
     {
         _plan = plan;
-        _classes = classes;
-        _counted = counted;
         _source = source;
         _conversions = ConversionIndexes(plan);
         _others = Enumerable.Range(0, plan.Output.Count).Where(c => !plan.QuasiIdentifiers.Contains(c)).ToArray();
@@ -42,9 +38,13 @@ internal sealed class RowProcessor
     public static int[] ConversionIndexes(ExportPlan plan) =>
         Enumerable.Range(0, plan.Conversions.Length).Where(i => plan.Conversions[i] is not null).ToArray();
 
+    public ConnectorException SourceChanged(string where) =>
+        new($"source {_source} changed between counting and streaming ({where} belongs to no counted class); the export was stopped");
+
     /// <summary>Fills <paramref name="output"/> for a delivered row; refused and suppressed rows stop early.</summary>
+    /// <param name="counted">Whether <paramref name="classes"/> holds sizes counted before the stream (else the stream makes the classes).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RowOutcome Process(RowReader reader, Cell[] row, Cell[] output)
+    public RowOutcome Process(RowReader reader, Cell[] row, Cell[] output, IClassSizes classes, bool counted)
     {
         var plan = _plan;
         if (!PrepareRow(plan, reader, row, _conversions))
@@ -66,12 +66,12 @@ internal sealed class RowProcessor
                 column = quasi[i];
                 output[column] = tuple[i] = transforms[column].Apply(row[sources[column]], subject);
             }
-            var size = _classes.Stream(tuple, _counted);
-            if (_counted)
+            var size = classes.Stream(tuple);
+            if (counted)
             {
                 if (size < 0)
                 {
-                    throw new ConnectorException($"source {_source} changed between counting and streaming ({reader.Position} belongs to no counted class); the export was stopped");
+                    throw SourceChanged(reader.Position);
                 }
                 if (size < plan.K)
                 {
@@ -89,6 +89,74 @@ internal sealed class RowProcessor
             throw new ConnectorException($"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
         }
         return RowOutcome.Deliver;
+    }
+
+    /// <summary>The indexes of <see cref="Classify"/>'s pending cells that a pending row must keep.</summary>
+    public int[] PendingCells => _plan.Subject >= 0 ? [.. _others, _plan.Output.Count] : _others;
+
+    /// <summary>
+    /// A row whose class size is not known yet: consent, the quasi-identifiers' ordinals in <paramref name="columns"/>,
+    /// and into <paramref name="pending"/> (one cell per output column, then the subject) the input values of the other
+    /// columns, transformed by <see cref="Complete"/> once the row is known to be delivered. False when refused.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Classify(RowReader reader, Cell[] row, Cell[] pending, ColumnOrdinals[] columns, Span<int> ordinals)
+    {
+        var plan = _plan;
+        if (!PrepareRow(plan, reader, row, _conversions))
+        {
+            return false;
+        }
+        var transforms = plan.Transforms;
+        var sources = plan.OutputSource;
+        var quasi = plan.QuasiIdentifiers;
+        var subject = plan.Subject >= 0 ? row[plan.Subject] : Cell.Null;
+        var column = 0;
+        try
+        {
+            for (var i = 0; i < quasi.Length; i++)
+            {
+                column = quasi[i];
+                ordinals[i] = columns[i].Find(transforms[column].Apply(row[sources[column]], subject));
+            }
+        }
+        catch (CellConversionException e)
+        {
+            throw new ConnectorException($"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
+        }
+        foreach (var c in _others)
+        {
+            pending[c] = row[sources[c]];
+        }
+        pending[plan.Output.Count] = subject;
+        return true;
+    }
+
+    /// <summary>Fills <paramref name="output"/> for a delivered pending row (see <see cref="Classify"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Complete(Cell[] pending, ColumnOrdinals[] columns, ReadOnlySpan<int> ordinals, Cell[] output, RowReader reader, long rowNumber)
+    {
+        var plan = _plan;
+        var quasi = plan.QuasiIdentifiers;
+        for (var i = 0; i < quasi.Length; i++)
+        {
+            output[quasi[i]] = columns[i].Value(ordinals[i]);
+        }
+        var transforms = plan.Transforms;
+        var subject = plan.Subject >= 0 ? pending[plan.Output.Count] : Cell.Null;
+        var column = 0;
+        try
+        {
+            foreach (var c in _others)
+            {
+                column = c;
+                output[c] = transforms[c].Apply(pending[c], subject);
+            }
+        }
+        catch (CellConversionException e)
+        {
+            throw new ConnectorException($"{reader.PositionOf(rowNumber)}, column '{plan.Output[column].Name}': {e.Message}", e);
+        }
     }
 
     /// <summary>Converts text to declared types and applies consent; false when the subject did not consent.</summary>

@@ -5,24 +5,34 @@ using Portal.Connectors.Rows;
 namespace Portal.Connectors.Anonymization;
 
 /// <summary>
-/// Class sizes keyed by the generalized quasi-identifier tuple. Memory grows with the number of distinct
-/// classes, never with rows; lookups build the key in a reused buffer and allocate nothing.
+/// Class sizes keyed by the generalized quasi-identifier tuple as text, for files (counted by a first pass, or
+/// not counted at all when k = 1: then the streamed rows make the classes). Memory grows with the number of
+/// distinct classes, never with rows; lookups build the key in a reused buffer and allocate nothing.
+/// PostgreSQL sources use the faster <see cref="ClassIndex"/>.
 /// </summary>
-internal sealed class EquivalenceClasses
+internal sealed class EquivalenceClasses : IClassSizes
 {
     // Marvin (randomized per process) rather than StringComparer.Ordinal's non-randomized hash until collisions pile
     // up: keys are built from data values, which must not be able to steer the table's probes.
-    private readonly Dictionary<string, Counts> _classes = new(ClassKeyComparer.Instance);
+    private readonly Dictionary<string, Counts> _classes = new(SpanKeyComparer.Instance);
     private readonly Dictionary<string, Counts>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly bool _countedBefore;
     private char[] _key = new char[256];
 
-    public EquivalenceClasses() => _lookup = _classes.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <param name="countedBefore">Whether <see cref="AddCounted"/> fills the classes before the stream, or the stream makes them.</param>
+    public EquivalenceClasses(bool countedBefore = true)
+    {
+        _countedBefore = countedBefore;
+        _lookup = _classes.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _classes.Count;
 
     /// <summary>Adds rows counted before streaming (database GROUP BY or a first pass over a file).</summary>
     public void AddCounted(ReadOnlySpan<Cell> tuple, long rows) =>
         CollectionsMarshal.GetValueRefOrAddDefault(_lookup, Key(tuple), out _).Counted += rows;
+
+    public long Stream(ReadOnlySpan<Cell> tuple) => Stream(tuple, _countedBefore);
 
     /// <summary>Records a streamed row; returns the class size counted before, or -1 if the class was never counted.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -38,6 +48,8 @@ internal sealed class EquivalenceClasses
         counts.Streamed++;
         return counts.Counted;
     }
+
+    public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k) => Summarize(k, useStreamed: !_countedBefore);
 
     /// <summary>Smallest class of at least <paramref name="k"/> rows, number of such classes, and rows/classes below k.</summary>
     public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k, bool useStreamed)
@@ -86,21 +98,6 @@ internal sealed class EquivalenceClasses
             length += 3 + n;
         }
         return _key.AsSpan(0, length);
-    }
-
-    private sealed class ClassKeyComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
-    {
-        public static readonly ClassKeyComparer Instance = new();
-
-        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
-
-        public int GetHashCode(string obj) => string.GetHashCode(obj.AsSpan());
-
-        public bool Equals(ReadOnlySpan<char> alternate, string other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<char> alternate) => string.GetHashCode(alternate);
-
-        public string Create(ReadOnlySpan<char> alternate) => new(alternate);
     }
 
     private struct Counts

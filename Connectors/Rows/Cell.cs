@@ -39,6 +39,9 @@ public readonly struct Cell : IEquatable<Cell>
     public DateTime Timestamp => new(_bits, DateTimeKind.Unspecified);
     public bool Boolean => _bits != 0;
 
+    /// <summary>The scalar as stored (integer, double bits, day number, ticks, 0/1), for compact buffering.</summary>
+    internal long Bits => _bits;
+
     public static Cell Null => default;
     public static Cell FromText(string? text) => text is null ? default : new(CellKind.Text, 0, text.AsMemory());
     public static Cell FromText(ReadOnlyMemory<char> text) => new(CellKind.Text, 0, text);
@@ -47,6 +50,9 @@ public readonly struct Cell : IEquatable<Cell>
     public static Cell FromDate(DateOnly value) => new(CellKind.Date, value.DayNumber, default);
     public static Cell FromTimestamp(DateTime value) => new(CellKind.Timestamp, value.Ticks, default);
     public static Cell FromBoolean(bool value) => new(CellKind.Boolean, value ? 1 : 0, default);
+
+    /// <summary>The inverse of <see cref="Bits"/> for a scalar kind.</summary>
+    internal static Cell FromBits(CellKind kind, long bits) => new(kind, bits, default);
 
     /// <summary>Canonical text form (invariant culture, ISO dates); used by writers, pseudonyms and class keys alike.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -34,9 +34,22 @@ internal abstract class SourceSession : IAsyncDisposable
 
     public abstract Task<RowReader> OpenReaderAsync(ReadPlan plan, CancellationToken cancellationToken);
 
-    /// <summary>Counts rows per reduced quasi-identifier tuple inside the source; false when the source cannot (files).</summary>
-    public virtual Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Counts rows per reduced quasi-identifier tuple inside the source; false when the source cannot (files).
+    /// The rows consent refuses are visited first as one group, unless <paramref name="refused"/> is false (then
+    /// <see cref="CountRefusedAsync"/> counts them, e.g. on the session that streams).
+    /// </summary>
+    public virtual Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, bool refused, CancellationToken cancellationToken) =>
         Task.FromResult(false);
+
+    /// <summary>The rows the consent filter refuses, counted in the source; null when the source cannot (files).</summary>
+    public virtual Task<long?> CountRefusedAsync(ReadPlan plan, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
+    /// <summary>
+    /// A second session on the same consistent view, so that the class count can run on one while the other
+    /// streams; null when the source has none (files: their count is a first pass anyway).
+    /// </summary>
+    public virtual Task<SourceSession?> ForkAsync(CancellationToken cancellationToken) => Task.FromResult<SourceSession?>(null);
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
@@ -48,6 +61,9 @@ internal abstract class RowReader : IAsyncDisposable
 
     /// <summary>Where the last row came from, for error messages: "patients.csv line 12".</summary>
     public abstract string Position { get; }
+
+    /// <summary>Where row number <paramref name="row"/> (1-based, as the reader counts them) came from, for errors about a row handled later.</summary>
+    public virtual string PositionOf(long row) => Position;
 
     public abstract ValueTask DisposeAsync();
 }

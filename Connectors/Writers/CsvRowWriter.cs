@@ -32,46 +32,74 @@ internal sealed class CsvRowWriter : RowWriter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override ValueTask WriteRowAsync(Cell[] row, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < row.Length; i++)
-        {
-            if (i > 0)
-            {
-                _output.Append(',');
-            }
-            var cell = row[i];
-            if (cell.Kind == CellKind.Text)
-            {
-                AppendText(cell.Text.Span);
-            }
-            else if (!cell.IsNull)
-            {
-                var span = _output.Reserve(cell.MaxFormattedLength);
-                cell.TryFormat(span, out var n);
-                _output.Advance(n);
-            }
-        }
-        _output.Append("\r\n");
+        AppendRow(_output, row);
+        return _output.FlushIfFullAsync(cancellationToken);
+    }
+
+    public override RowFormatter CreateFormatter() => new Formatter();
+
+    public override ValueTask WriteFormattedAsync(ReadOnlySpan<byte> formatted, int units, CancellationToken cancellationToken)
+    {
+        _output.AppendUtf8(formatted, units);
         return _output.FlushIfFullAsync(cancellationToken);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AppendText(ReadOnlySpan<char> text)
+    private static void AppendRow(TextOutput output, Cell[] row)
+    {
+        for (var i = 0; i < row.Length; i++)
+        {
+            if (i > 0)
+            {
+                output.Append(',');
+            }
+            var cell = row[i];
+            if (cell.Kind == CellKind.Text)
+            {
+                AppendText(output, cell.Text.Span);
+            }
+            else if (!cell.IsNull)
+            {
+                var span = output.Reserve(cell.MaxFormattedLength);
+                cell.TryFormat(span, out var n);
+                output.Advance(n);
+            }
+        }
+        output.Append("\r\n");
+    }
+
+    private void AppendText(ReadOnlySpan<char> text) => AppendText(_output, text);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AppendText(TextOutput output, ReadOnlySpan<char> text)
     {
         if (text.IndexOfAny(NeedsQuoting) < 0)
         {
-            _output.Append(text);
+            output.Append(text);
             return;
         }
-        _output.Append('"');
+        output.Append('"');
         foreach (var c in text)
         {
             if (c == '"')
             {
-                _output.Append('"');
+                output.Append('"');
             }
-            _output.Append(c);
+            output.Append(c);
         }
-        _output.Append('"');
+        output.Append('"');
+    }
+
+    private sealed class Formatter : RowFormatter
+    {
+        private readonly TextOutput _scratch = new(null);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override ReadOnlySpan<byte> Format(Cell[] row, out int units)
+        {
+            AppendRow(_scratch, row);
+            return _scratch.Take(out units);
+        }
     }
 
     public override ValueTask CompleteAsync(CancellationToken cancellationToken) => _output.FlushAsync(cancellationToken);

@@ -23,43 +23,56 @@ internal sealed class JsonLinesRowWriter : RowWriter
 
     public override ValueTask WriteRowAsync(Cell[] row, CancellationToken cancellationToken)
     {
-        _json.WriteStartObject();
+        AppendRow(_json, _buffer, _names, row);
+        return _buffer.WrittenCount >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    public override RowFormatter CreateFormatter() => new Formatter(_names);
+
+    public override ValueTask WriteFormattedAsync(ReadOnlySpan<byte> formatted, int units, CancellationToken cancellationToken)
+    {
+        _buffer.Write(formatted);
+        return _buffer.WrittenCount >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    private static void AppendRow(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, JsonEncodedText[] names, Cell[] row)
+    {
+        json.WriteStartObject();
         Span<char> scratch = stackalloc char[48];
         for (var i = 0; i < row.Length; i++)
         {
-            _json.WritePropertyName(_names[i]);
+            json.WritePropertyName(names[i]);
             var cell = row[i];
             switch (cell.Kind)
             {
                 case CellKind.Null:
-                    _json.WriteNullValue();
+                    json.WriteNullValue();
                     break;
                 case CellKind.Text:
-                    _json.WriteStringValue(cell.Text.Span);
+                    json.WriteStringValue(cell.Text.Span);
                     break;
                 case CellKind.Integer:
-                    _json.WriteNumberValue(cell.Integer);
+                    json.WriteNumberValue(cell.Integer);
                     break;
                 case CellKind.Real when double.IsFinite(cell.Real):
-                    _json.WriteNumberValue(cell.Real);
+                    json.WriteNumberValue(cell.Real);
                     break;
                 case CellKind.Boolean:
-                    _json.WriteBooleanValue(cell.Boolean);
+                    json.WriteBooleanValue(cell.Boolean);
                     break;
                 case CellKind.Real:
-                    _json.WriteNullValue();
+                    json.WriteNullValue();
                     break;
                 default:
                     cell.TryFormat(scratch, out var n);
-                    _json.WriteStringValue(scratch[..n]);
+                    json.WriteStringValue(scratch[..n]);
                     break;
             }
         }
-        _json.WriteEndObject();
-        _json.Flush();
-        _buffer.Write("\n"u8);
-        _json.Reset(_buffer);
-        return _buffer.WrittenCount >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+        json.WriteEndObject();
+        json.Flush();
+        buffer.Write("\n"u8);
+        json.Reset(buffer);
     }
 
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
@@ -71,6 +84,22 @@ internal sealed class JsonLinesRowWriter : RowWriter
 
     public override ValueTask CompleteAsync(CancellationToken cancellationToken) =>
         _buffer.WrittenCount > 0 ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+
+    private sealed class Formatter(JsonEncodedText[] names) : RowFormatter
+    {
+        private readonly ArrayBufferWriter<byte> _scratch = new(1024);
+        private Utf8JsonWriter? _json;
+
+        public override ReadOnlySpan<byte> Format(Cell[] row, out int units)
+        {
+            _scratch.ResetWrittenCount();
+            _json ??= new Utf8JsonWriter(_scratch, new JsonWriterOptions { SkipValidation = true });
+            _json.Reset(_scratch);
+            AppendRow(_json, _scratch, names, row);
+            units = _scratch.WrittenCount;
+            return _scratch.WrittenSpan;
+        }
+    }
 
     public override async ValueTask DisposeAsync()
     {

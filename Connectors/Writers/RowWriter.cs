@@ -8,6 +8,16 @@ internal abstract class RowWriter : IAsyncDisposable
 {
     public abstract ValueTask WriteRowAsync(Cell[] row, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A formatter that turns rows into this writer's bytes on another thread, for formats whose rows are independent
+    /// byte strings (CSV, JSON Lines); null when the format has no such rows (Parquet's column chunks).
+    /// </summary>
+    public virtual RowFormatter? CreateFormatter() => null;
+
+    /// <summary>Writes a row formatted by <see cref="CreateFormatter"/>'s formatter: the same bytes, flushed at the same points, as <see cref="WriteRowAsync"/>.</summary>
+    public virtual ValueTask WriteFormattedAsync(ReadOnlySpan<byte> formatted, int units, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     /// <summary>Flushes what is buffered and writes any closing structure; only called for a successful export.</summary>
     public abstract ValueTask CompleteAsync(CancellationToken cancellationToken);
 
@@ -23,4 +33,11 @@ internal abstract class RowWriter : IAsyncDisposable
         };
 
     public static Stream Compress(Stream output) => new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
+}
+
+/// <summary>Formats rows as its writer would (one formatter per thread), for <see cref="RowWriter.WriteFormattedAsync"/>.</summary>
+internal abstract class RowFormatter
+{
+    /// <summary>The row's bytes (valid until the next call) and their size in the writer's flush units.</summary>
+    public abstract ReadOnlySpan<byte> Format(Cell[] row, out int units);
 }

@@ -36,7 +36,9 @@ internal sealed class PostgresCopyReader : RowReader
         _relation = relation;
     }
 
-    public override string Position => $"row {_row.ToString(CultureInfo.InvariantCulture)} of {_relation}";
+    public override string Position => PositionOf(_row);
+
+    public override string PositionOf(long row) => $"row {row.ToString(CultureInfo.InvariantCulture)} of {_relation}";
 
     public override async ValueTask<bool> ReadAsync(Cell[] row, CancellationToken cancellationToken)
     {

@@ -9,7 +9,9 @@ internal sealed class PostgresRowReader(NpgsqlCommand command, NpgsqlDataReader 
 {
     private long _row;
 
-    public override string Position => $"row {_row.ToString(CultureInfo.InvariantCulture)} of {relation}";
+    public override string Position => PositionOf(_row);
+
+    public override string PositionOf(long row) => $"row {row.ToString(CultureInfo.InvariantCulture)} of {relation}";
 
     public override async ValueTask<bool> ReadAsync(Cell[] row, CancellationToken cancellationToken)
     {

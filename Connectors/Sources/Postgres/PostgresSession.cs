@@ -1,5 +1,6 @@
 using System.Data;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Npgsql;
 using Portal.Connectors.Rows;
 
@@ -7,41 +8,94 @@ namespace Portal.Connectors.Sources.Postgres;
 
 /// <summary>
 /// One REPEATABLE READ, READ ONLY transaction: the class-count query and the stream see the same snapshot,
-/// so the suppression decided by the first is exact for the second.
+/// so the suppression decided by the first is exact for the second. <see cref="ForkAsync"/> opens a second
+/// connection whose transaction imports that snapshot, so that count and stream can run at the same time.
 /// </summary>
-internal sealed class PostgresSession : SourceSession
+internal sealed partial class PostgresSession : SourceSession
 {
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
     private readonly PostgresRelation _relation;
+    private readonly PostgresSourceOptions _options;
+    private readonly Func<CancellationToken, Task<NpgsqlConnection>> _connect;
     private readonly PostgresQueryBuilder _sql;
+    private bool _parallelCount = true;
 
-    private PostgresSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresRelation relation, PostgresSourceOptions options)
+    private PostgresSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresRelation relation, PostgresSourceOptions options, Func<CancellationToken, Task<NpgsqlConnection>> connect)
     {
         _connection = connection;
         _transaction = transaction;
         _relation = relation;
+        _options = options;
+        _connect = connect;
         _sql = new PostgresQueryBuilder(relation, options.Filters);
     }
 
     public override bool FiltersConsent => true;
 
-    public static async Task<PostgresSession> BeginAsync(NpgsqlConnection connection, PostgresRelation relation, PostgresSourceOptions options, CancellationToken cancellationToken)
+    /// <param name="connect">Opens another connection to the same database, for <see cref="ForkAsync"/>.</param>
+    public static Task<PostgresSession> BeginAsync(NpgsqlConnection connection, PostgresRelation relation, PostgresSourceOptions options, Func<CancellationToken, Task<NpgsqlConnection>> connect, CancellationToken cancellationToken) =>
+        BeginAsync(connection, relation, options, connect, snapshot: null, cancellationToken);
+
+    private static async Task<PostgresSession> BeginAsync(NpgsqlConnection connection, PostgresRelation relation, PostgresSourceOptions options, Func<CancellationToken, Task<NpgsqlConnection>> connect, string? snapshot, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        await using (var command = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+        // SET TRANSACTION SNAPSHOT takes no parameter; the id came from pg_export_snapshot() and was checked
+        // against SnapshotId (hex digits and dashes) before it gets here.
+        var set = snapshot is null ? "SET TRANSACTION READ ONLY" : $"SET TRANSACTION READ ONLY; SET TRANSACTION SNAPSHOT '{snapshot}'";
+        await using (var command = new NpgsqlCommand(set, connection, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         // work_mem: the class count is a hash aggregate over up to one group per row; with the 4 MB default
         // PostgreSQL falls back to an on-disk sort that costs several times the scan.
-        await using (var command = new NpgsqlCommand("SELECT set_config('statement_timeout', $1, true), set_config('work_mem', $2, true)", connection, transaction))
+        // synchronize_seqscans off: a scan of a large table otherwise starts wherever a concurrent scan of it is (here
+        // the class count on the other connection), and the same export would come out in another row order.
+        await using (var command = new NpgsqlCommand("SELECT set_config('statement_timeout', $1, true), set_config('work_mem', $2, true), set_config('synchronize_seqscans', 'off', true)", connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = ((long)options.StatementTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) });
             command.Parameters.Add(new NpgsqlParameter { Value = options.CountWorkMem });
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        return new PostgresSession(connection, transaction, relation, options);
+        return new PostgresSession(connection, transaction, relation, options, connect);
+    }
+
+    [GeneratedRegex("^[0-9A-F-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex SnapshotId();
+
+    /// <summary>A second connection in this transaction's snapshot (pg_export_snapshot / SET TRANSACTION SNAPSHOT).</summary>
+    public override async Task<SourceSession?> ForkAsync(CancellationToken cancellationToken)
+    {
+        string snapshot;
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_export_snapshot()", _connection, _transaction);
+            snapshot = (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (PostgresException e)
+        {
+            throw new ConnectorException($"reading {_relation.QualifiedName} failed: {e.MessageText}", e);
+        }
+        if (!SnapshotId().IsMatch(snapshot))
+        {
+            throw new ConnectorException($"reading {_relation.QualifiedName} failed: the server returned an unexpected snapshot id");
+        }
+        // The count then runs beside the stream and the client: parallel workers would only take their CPU.
+        _parallelCount = false;
+        var connection = await _connect(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await BeginAsync(connection, _relation, _options, _connect, snapshot, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            if (e is PostgresException p)
+            {
+                throw new ConnectorException($"reading {_relation.QualifiedName} failed: {p.MessageText}", e);
+            }
+            throw;
+        }
     }
 
     public override async Task<RowReader> OpenReaderAsync(ReadPlan plan, CancellationToken cancellationToken)
@@ -83,21 +137,34 @@ internal sealed class PostgresSession : SourceSession
         }
     }
 
-    public override async Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, CancellationToken cancellationToken)
+    public override async Task<long?> CountRefusedAsync(ReadPlan plan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction };
+            command.CommandText = _sql.RefusedSql(plan, command);
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (PostgresException e)
+        {
+            throw new ConnectorException($"counting equivalence classes in {_relation.QualifiedName} failed: {e.MessageText}", e);
+        }
+    }
+
+    public override async Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, bool refused, CancellationToken cancellationToken)
     {
         var reads = groupBy.Select(g => PostgresQueryBuilder.ReducedRead(g, _sql.Lookup(g.Column.Name).Read)).ToArray();
         var cells = groupBy.Count;
+        if (refused)
+        {
+            var rows = (await CountRefusedAsync(plan, cancellationToken).ConfigureAwait(false))!.Value;
+            visit([], 0, rows);
+        }
         try
         {
-            await using (var refused = new NpgsqlCommand { Connection = _connection, Transaction = _transaction })
-            {
-                refused.CommandText = _sql.RefusedSql(plan, refused);
-                var rows = (long)(await refused.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-                visit([], 0, rows);
-            }
-            // The client waits for the count anyway, so the server may use its parallel workers for it (the planner
+            // When the client waits for the count, the server may use its parallel workers for it (the planner
             // rarely does on its own: it overestimates merging the partial hash tables). Local to this statement.
-            var (setup, tuple) = await SetParallelCostsAsync("0", "0", cancellationToken).ConfigureAwait(false);
+            var (setup, tuple) = _parallelCount ? await SetParallelCostsAsync("0", "0", cancellationToken).ConfigureAwait(false) : default;
             await using (var command = new NpgsqlCommand { Connection = _connection, Transaction = _transaction })
             {
                 command.CommandText = _sql.GroupSql(plan, groupBy, command);
@@ -109,7 +176,10 @@ internal sealed class PostgresSession : SourceSession
                 }
             }
             // A parallel plan would only slow the stream down: its rows would pass through a tuple queue.
-            await SetParallelCostsAsync(setup, tuple, cancellationToken).ConfigureAwait(false);
+            if (_parallelCount)
+            {
+                await SetParallelCostsAsync(setup, tuple, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (PostgresException e)
         {

@@ -24,7 +24,7 @@ public sealed class PostgresSource(PostgresSourceOptions options) : ExportSource
         try
         {
             var relation = await LoadRelationAsync(connection, cancellationToken).ConfigureAwait(false);
-            return await PostgresSession.BeginAsync(connection, relation, Options, cancellationToken).ConfigureAwait(false);
+            return await PostgresSession.BeginAsync(connection, relation, Options, OpenConnectionAsync, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
