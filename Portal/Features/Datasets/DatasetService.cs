@@ -341,11 +341,14 @@ public sealed partial class DatasetService(
             d.TermsVersion++;
             changes["termsVersion"] = d.TermsVersion;
         }
+        List<Guid> movedGrants = [];
         if (input.AnonymizationProfile is not null && !SameJson(input.AnonymizationProfile, d.AnonymizationProfile))
         {
             d.AnonymizationProfile = input.AnonymizationProfile;
             d.ProfileVersion++;
             changes["profileVersion"] = d.ProfileVersion;
+            movedGrants = await MoveGrantsToProfileAsync(db, d, ct);
+            changes["grantsOnNewProfile"] = movedGrants.Count;
         }
         if (input.DefaultK is { } k && k != d.DefaultK)
         {
@@ -365,12 +368,58 @@ public sealed partial class DatasetService(
                 return NameTaken(name!);
             }
             await tx.CommitAsync(ct);
+            notifications.WakeDelivery();
             if (changes.ContainsKey("dataUse"))
             {
                 await PropagateAsync(id, ct);
             }
+            await ApplyGrantsAsync(movedGrants, ct);
         }
         return View(d, m.Value.Me.Id, manage: true, await SharesAsync(db, id, ct));
+    }
+
+    /// <summary>
+    /// A new profile applies to every export from now on, like every other decision of the owner: the live and upcoming
+    /// grants move to its version, so that the engine's obligations name the profile the connector will apply, and the
+    /// people they cover are told (earlier downloads are what they were).
+    /// </summary>
+    private async Task<List<Guid>> MoveGrantsToProfileAsync(PortalDb db, Dataset d, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var live = await db.Grants.Where(g => g.DatasetId == d.Id && g.RevokedAt == null && g.ValidUntil > now).ToListAsync(ct);
+        foreach (var grant in live)
+        {
+            grant.ProfileVersion = d.ProfileVersion;
+        }
+        var covered = (await Grants.GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId).Distinct();
+        foreach (var user in covered)
+        {
+            notifications.Notify(db, Recipient.User(user), "dataset.profile_changed", $"{d.Name}: anonymization changed",
+                $"The owner changed how \"{d.Name}\" is anonymized (profile version {d.ProfileVersion}). Your next exports use it; earlier downloads are unchanged.",
+                Grants.GrantLinks.MyGrants);
+        }
+        return live.Select(g => g.Id).ToList();
+    }
+
+    /// <summary>Grants changed by a dataset change: in force on this instance before the answer, as the NOTIFY brings the others.</summary>
+    private async Task ApplyGrantsAsync(List<Guid> grantIds, CancellationToken ct)
+    {
+        if (grantIds.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            foreach (var grantId in grantIds)
+            {
+                await PolicyLoader.ApplyAsync(db, engine, $"grant:{grantId}", ct);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            logger.LogWarning("Could not apply {Count} grants to the local policy engine at once: {Message}", grantIds.Count, e.Message);
+        }
     }
 
     private static Failure NameTaken(string name) => Failure.Conflict("name", $"You already have a dataset named \"{name}\"; choose another name.");
