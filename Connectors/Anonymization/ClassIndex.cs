@@ -188,28 +188,7 @@ internal sealed class ClassIndex : IClassSizes
             : ref CollectionsMarshal.GetValueRefOrNullRef(_textLookup, key);
     }
 
-    public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k)
-    {
-        long? smallest = null;
-        long kept = 0, suppressedRows = 0, suppressedClasses = 0;
-        foreach (var c in All())
-        {
-            var size = c.Counted;
-            if (size == 0)
-            {
-                continue;
-            }
-            if (size < k)
-            {
-                suppressedRows += size;
-                suppressedClasses++;
-                continue;
-            }
-            kept++;
-            smallest = smallest is null ? size : Math.Min(smallest.Value, size);
-        }
-        return (smallest, kept, suppressedRows, suppressedClasses);
-    }
+    public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k) => ClassSummary.Of(All().Select(c => c.Counted), k);
 
     public bool StreamMatchesCount() => All().All(c => c.Counted == c.Streamed);
 

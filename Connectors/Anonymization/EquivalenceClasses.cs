@@ -52,28 +52,8 @@ internal sealed class EquivalenceClasses : IClassSizes
     public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k) => Summarize(k, useStreamed: !_countedBefore);
 
     /// <summary>Smallest class of at least <paramref name="k"/> rows, number of such classes, and rows/classes below k.</summary>
-    public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k, bool useStreamed)
-    {
-        long? smallest = null;
-        long kept = 0, suppressedRows = 0, suppressedClasses = 0;
-        foreach (var c in _classes.Values)
-        {
-            var size = useStreamed ? c.Streamed : c.Counted;
-            if (size == 0)
-            {
-                continue;
-            }
-            if (size < k)
-            {
-                suppressedRows += size;
-                suppressedClasses++;
-                continue;
-            }
-            kept++;
-            smallest = smallest is null ? size : Math.Min(smallest.Value, size);
-        }
-        return (smallest, kept, suppressedRows, suppressedClasses);
-    }
+    public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k, bool useStreamed) =>
+        ClassSummary.Of(_classes.Values.Select(c => useStreamed ? c.Streamed : c.Counted), k);
 
     /// <summary>True when every class streamed exactly as many rows as were counted (the source did not change between passes).</summary>
     public bool StreamMatchesCount() => _classes.Values.All(c => c.Counted == c.Streamed);
