@@ -522,9 +522,9 @@ public sealed class AccessRequestService(
         {
             return Failure.NotFound("No such dataset in your VOs' catalogues.");
         }
+        var live = db.Memberships.Where(Membership.ActiveAt(now));
         var vos = await db.DatasetShares.AsNoTracking()
-            .Where(s => s.DatasetId == datasetId && s.Vo!.ArchivedAt == null
-                && s.Vo.Memberships.Any(m => m.UserId == me.Id && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now)))
+            .Where(s => s.DatasetId == datasetId && s.Vo!.ArchivedAt == null && live.Any(m => m.VoId == s.VoId && m.UserId == me.Id))
             .OrderBy(s => s.Vo!.Name)
             .Select(s => new VoRef(s.VoId, s.Vo!.Name))
             .ToListAsync(ct);

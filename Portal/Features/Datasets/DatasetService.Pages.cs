@@ -67,8 +67,8 @@ public sealed partial class DatasetService
         }
         var now = time.GetUtcNow();
         var myId = me.Value!.Id;
-        return await db.Memberships.AsNoTracking()
-            .Where(m => m.UserId == myId && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now) && m.Vo!.ArchivedAt == null)
+        return await db.Memberships.AsNoTracking().Where(Membership.ActiveAt(now))
+            .Where(m => m.UserId == myId && m.Vo!.ArchivedAt == null)
             .OrderBy(m => m.Vo!.Name).Select(m => new ShareView(m.VoId, m.Vo!.Name, m.CreatedAt)).ToListAsync(ct);
     }
 }

@@ -249,9 +249,9 @@ public sealed partial class DatasetService(
         {
             return View(d, myId, manage: true, await SharesAsync(db, id, ct));
         }
-        var now = time.GetUtcNow();
+        var live = db.Memberships.Where(Membership.ActiveAt(time.GetUtcNow()));
         var visible = d.Status == DatasetStatus.Active && await db.DatasetShares.AnyAsync(s => s.DatasetId == id && s.Vo!.ArchivedAt == null
-            && db.Memberships.Any(m => m.VoId == s.VoId && m.UserId == myId && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now)), ct);
+            && live.Any(m => m.VoId == s.VoId && m.UserId == myId), ct);
         return visible ? View(d, myId, manage: false) : NoSuchDataset;
     }
 

@@ -204,8 +204,8 @@ internal static class GrantRules
     {
         var voIds = grants.Where(g => g.GranteeVoId is not null).Select(g => g.GranteeVoId!.Value).Distinct().ToList();
         var personIds = grants.Where(g => g.GranteeKind == GranteeKind.Person).Select(g => g.GranteeUserId!.Value).Distinct().ToList();
-        var members = await db.Memberships.AsNoTracking()
-            .Where(m => voIds.Contains(m.VoId) && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now) && !m.User!.Suspended)
+        var members = await db.Memberships.AsNoTracking().Where(Membership.ActiveAt(now))
+            .Where(m => voIds.Contains(m.VoId) && !m.User!.Suspended)
             .Select(m => new { m.VoId, m.UserId, m.Role, m.ExpiresAt, m.User!.DisplayName, m.User.InstitutionId, Institution = m.User.Institution!.Name })
             .ToListAsync(ct);
         var people = await db.Users.AsNoTracking().Where(u => personIds.Contains(u.Id) && !u.Suspended)
@@ -239,7 +239,7 @@ internal static class GrantRules
     /// <summary>Grants that may cover the user: theirs, or their live VOs' (filtered by role and institution later).</summary>
     public static IQueryable<Grant> NamingUser(this IQueryable<Grant> grants, PortalDb db, Guid userId, DateTimeOffset now)
     {
-        var myVos = db.Memberships.Where(m => m.UserId == userId && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now))
+        var myVos = db.Memberships.Where(Membership.ActiveAt(now)).Where(m => m.UserId == userId)
             .Select(m => m.VoId);
         return grants.Where(g => g.GranteeUserId == userId || (g.GranteeVoId != null && myVos.Contains(g.GranteeVoId.Value)));
     }

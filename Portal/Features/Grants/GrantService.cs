@@ -367,8 +367,8 @@ public sealed class GrantService(
         var vos = await db.DatasetShares.AsNoTracking().Where(s => s.DatasetId == datasetId && s.Vo!.ArchivedAt == null)
             .OrderBy(s => s.Vo!.Name).Select(s => new GrantOption(s.VoId, s.Vo!.Name)).ToListAsync(ct);
         var voIds = vos.Select(v => v.Id).ToList();
-        var people = await db.Memberships.AsNoTracking()
-            .Where(m => voIds.Contains(m.VoId) && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now))
+        var people = await db.Memberships.AsNoTracking().Where(Membership.ActiveAt(now))
+            .Where(m => voIds.Contains(m.VoId))
             .Select(m => new { m.UserId, m.User!.DisplayName, m.User.InstitutionId, Institution = m.User.Institution!.Name })
             .ToListAsync(ct);
         return new GrantOptions(manager.Value.Dataset.Name, vos,

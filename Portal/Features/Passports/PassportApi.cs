@@ -72,8 +72,8 @@ internal static class PassportApi
         {
             return [];
         }
-        var memberships = await db.Memberships.AsNoTracking()
-            .Where(m => m.UserId == me && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now)).ToListAsync(ct);
+        var memberships = await db.Memberships.AsNoTracking().Where(Membership.ActiveAt(now))
+            .Where(m => m.UserId == me).ToListAsync(ct);
         var vos = memberships.Select(m => m.VoId).ToList();
         var grants = await db.Grants.AsNoTracking()
             .Where(g => g.RevokedAt == null && g.ValidFrom <= now && g.ValidUntil > now && g.Dataset!.Status == Datasets.DatasetStatus.Active)

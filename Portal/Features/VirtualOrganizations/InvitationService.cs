@@ -63,8 +63,8 @@ public sealed class InvitationService(IDbContextFactory<PortalDb> dbs, AuditLog 
 #pragma warning disable CA1862 // EF translates ToLower() to SQL lower(); the StringComparison overloads do not translate.
             invitee = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Email != null && u.Email.ToLower() == address, ct);
 #pragma warning restore CA1862
-            if (invitee is not null && await db.Memberships.AnyAsync(m => m.VoId == voId && m.UserId == invitee.Id
-                    && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now), ct))
+            if (invitee is not null && await db.Memberships.Where(Membership.ActiveAt(now))
+                    .AnyAsync(m => m.VoId == voId && m.UserId == invitee.Id, ct))
             {
                 return Failure.Conflict("email", $"{address} is already a member of \"{vo.Name}\".");
             }
@@ -219,7 +219,7 @@ public sealed class InvitationService(IDbContextFactory<PortalDb> dbs, AuditLog 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         notifications.WakeDelivery();
-        var members = await db.Memberships.CountAsync(m => m.VoId == vo.Id && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
+        var members = await db.Memberships.Where(Membership.ActiveAt(now)).CountAsync(m => m.VoId == vo.Id, ct);
         return new VoView(vo.Id, vo.Name, vo.Description, vo.JoinPolicy.ToString(), vo.DefaultMembershipDays, vo.CreatedAt, members,
             membership.Role.ToString(), MembershipState.Active, membership.ExpiresAt);
     }

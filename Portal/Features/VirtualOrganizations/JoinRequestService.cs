@@ -70,7 +70,7 @@ public sealed class JoinRequestService(IDbContextFactory<PortalDb> dbs, AuditLog
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         notifications.WakeDelivery();
-        var members = await db.Memberships.CountAsync(m => m.VoId == voId && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
+        var members = await db.Memberships.Where(Membership.ActiveAt(now)).CountAsync(m => m.VoId == voId, ct);
         return new VoView(vo.Id, vo.Name, vo.Description, vo.JoinPolicy.ToString(), vo.DefaultMembershipDays, vo.CreatedAt, members,
             null, nameof(MembershipStatus.Pending), null);
     }

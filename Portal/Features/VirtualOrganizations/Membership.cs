@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Features.Users;
@@ -31,6 +32,10 @@ public sealed class Membership
 
     public bool IsActiveAt(DateTimeOffset now) =>
         Status == MembershipStatus.Active && (ExpiresAt is null || now < ExpiresAt);
+
+    /// <summary><see cref="IsActiveAt"/> for queries: the same rule, translated to SQL.</summary>
+    public static Expression<Func<Membership, bool>> ActiveAt(DateTimeOffset now) =>
+        m => m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now);
 }
 
 public enum VoRole

@@ -77,11 +77,9 @@ internal static class VoAccess
         db.Database.ExecuteSqlAsync($"SELECT 1 FROM virtual_organizations WHERE id = {voId} FOR UPDATE", ct);
 
     public static Task<int> OtherLiveAdminsAsync(PortalDb db, Guid voId, Guid except, DateTimeOffset now, CancellationToken ct) =>
-        db.Memberships.CountAsync(m => m.VoId == voId && m.UserId != except && m.Role == VoRole.Admin
-            && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now), ct);
+        db.Memberships.Where(Membership.ActiveAt(now)).CountAsync(m => m.VoId == voId && m.UserId != except && m.Role == VoRole.Admin, ct);
 
     public static Task<List<Guid>> LiveAdminIdsAsync(PortalDb db, Guid voId, DateTimeOffset now, CancellationToken ct) =>
-        db.Memberships.Where(m => m.VoId == voId && m.Role == VoRole.Admin
-                && m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now))
+        db.Memberships.Where(Membership.ActiveAt(now)).Where(m => m.VoId == voId && m.Role == VoRole.Admin)
             .Select(m => m.UserId).ToListAsync(ct);
 }

@@ -146,6 +146,7 @@ public sealed class VoService(IDbContextFactory<PortalDb> dbs, AuditLog audit, N
         IQueryable<VirtualOrganization> vos, Guid me, Paging paging, DateTimeOffset now, CancellationToken ct)
     {
         var total = await vos.CountAsync(ct);
+        var live = Membership.ActiveAt(now);
         var rows = await vos.OrderBy(v => v.Name).ThenBy(v => v.Id).Skip(paging.Skip).Take(paging.PageSize)
             .Select(v => new
             {
@@ -155,7 +156,7 @@ public sealed class VoService(IDbContextFactory<PortalDb> dbs, AuditLog audit, N
                 v.JoinPolicy,
                 v.DefaultMembershipDays,
                 v.CreatedAt,
-                Members = v.Memberships.Count(m => m.Status == MembershipStatus.Active && (m.ExpiresAt == null || m.ExpiresAt > now)),
+                Members = v.Memberships.AsQueryable().Count(live),
                 Mine = v.Memberships.Where(m => m.UserId == me).Select(m => new { m.Role, m.Status, m.ExpiresAt }).FirstOrDefault(),
             })
             .ToListAsync(ct);
