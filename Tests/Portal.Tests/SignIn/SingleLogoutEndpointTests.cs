@@ -46,6 +46,24 @@ public sealed class SingleLogoutEndpointTests(DemoPortalFactory portal) : IClass
     private static string SignedRedirect(string parameter, string xml, X509Certificate2 key) =>
         new Uri(RedirectBinding.Url(SloUrl, parameter, xml, "rs-idp", key)).PathAndQuery;
 
+    /// <summary>Signs <paramref name="user"/> in at the university IdP, then builds that IdP's LogoutRequest for the session, signed by <paramref name="key"/>.</summary>
+    private async Task<string> IdpLogoutRequestAsync(HttpClient client, Guid user, X509Certificate2 key)
+    {
+        await DemoSession.SignInAsync(client, user);
+        string nameId;
+        await using (var db = portal.CreateDb())
+        {
+            nameId = (await db.PortalSessions.OrderByDescending(s => s.CreatedAt).FirstAsync(s => s.UserId == user && s.EndedAt == null)).SamlNameId!;
+        }
+        return SignedRedirect("SAMLRequest", $"""
+            <samlp:LogoutRequest xmlns:samlp="{SamlNames.Protocol}" xmlns:saml="{SamlNames.Assertion}" ID="_idp{Guid.NewGuid():N}" Version="2.0"
+                IssueInstant="{Instant(portal.Clock.GetUtcNow())}" Destination="{SloUrl}">
+              <saml:Issuer>{DemoSeed.UniversityIdp}</saml:Issuer>
+              <saml:NameID>{nameId}</saml:NameID>
+            </samlp:LogoutRequest>
+            """, key);
+    }
+
     [Fact]
     public async Task The_sp_metadata_advertises_the_single_logout_endpoint()
     {
@@ -122,19 +140,7 @@ public sealed class SingleLogoutEndpointTests(DemoPortalFactory portal) : IClass
     public async Task An_idp_initiated_logout_request_ends_the_persons_sessions_and_is_answered()
     {
         using var client = portal.CreateBrowserClient();
-        await DemoSession.SignInAsync(client, DemoSeed.Bob);
-        string nameId;
-        await using (var db = portal.CreateDb())
-        {
-            nameId = (await db.PortalSessions.OrderByDescending(s => s.CreatedAt).FirstAsync(s => s.UserId == DemoSeed.Bob && s.EndedAt == null)).SamlNameId!;
-        }
-        var request = SignedRedirect("SAMLRequest", $"""
-            <samlp:LogoutRequest xmlns:samlp="{SamlNames.Protocol}" xmlns:saml="{SamlNames.Assertion}" ID="_idp{Guid.NewGuid():N}" Version="2.0"
-                IssueInstant="{Instant(portal.Clock.GetUtcNow())}" Destination="{SloUrl}">
-              <saml:Issuer>{DemoSeed.UniversityIdp}</saml:Issuer>
-              <saml:NameID>{nameId}</saml:NameID>
-            </samlp:LogoutRequest>
-            """, TestFederation.University.SigningKey);
+        var request = await IdpLogoutRequestAsync(client, DemoSeed.Bob, TestFederation.University.SigningKey);
 
         using var response = await client.GetAsync(new Uri(request, UriKind.Relative));
 
@@ -153,19 +159,7 @@ public sealed class SingleLogoutEndpointTests(DemoPortalFactory portal) : IClass
     public async Task An_idp_logout_request_with_a_foreign_signature_changes_nothing()
     {
         using var client = portal.CreateBrowserClient();
-        await DemoSession.SignInAsync(client, DemoSeed.Dave);
-        string nameId;
-        await using (var db = portal.CreateDb())
-        {
-            nameId = (await db.PortalSessions.OrderByDescending(s => s.CreatedAt).FirstAsync(s => s.UserId == DemoSeed.Dave && s.EndedAt == null)).SamlNameId!;
-        }
-        var request = SignedRedirect("SAMLRequest", $"""
-            <samlp:LogoutRequest xmlns:samlp="{SamlNames.Protocol}" xmlns:saml="{SamlNames.Assertion}" ID="_idp{Guid.NewGuid():N}" Version="2.0"
-                IssueInstant="{Instant(portal.Clock.GetUtcNow())}" Destination="{SloUrl}">
-              <saml:Issuer>{DemoSeed.UniversityIdp}</saml:Issuer>
-              <saml:NameID>{nameId}</saml:NameID>
-            </samlp:LogoutRequest>
-            """, TestKeys.Attacker);
+        var request = await IdpLogoutRequestAsync(client, DemoSeed.Dave, TestKeys.Attacker);
 
         using var response = await client.GetAsync(new Uri(request, UriKind.Relative));
 
