@@ -199,14 +199,4 @@ internal sealed class ClassIndex : IClassSizes
         public long Counted;
         public long Streamed;
     }
-
-    /// <summary>HashCode.Combine is seeded per process: data cannot choose class numbers that collide in the table.</summary>
-    private sealed class RandomizedLongComparer : IEqualityComparer<long>
-    {
-        public static readonly RandomizedLongComparer Instance = new();
-
-        public bool Equals(long x, long y) => x == y;
-
-        public int GetHashCode(long obj) => HashCode.Combine(obj);
-    }
 }

@@ -7,72 +7,96 @@ namespace Portal.Connectors.Anonymization;
 /// <summary>
 /// Numbers the distinct generalized values of one quasi-identifier 0, 1, 2, … in order of first appearance.
 /// A column has few distinct values once generalized (years, sexes, postcode prefixes), so this table stays in
-/// cache where one table keyed by the whole tuple (one entry per class) would not. Keys are the value's kind
-/// and canonical text, hashed with Marvin (<see cref="SpanKeyComparer"/>). Not thread-safe.
+/// cache where one table keyed by the whole tuple (one entry per class) would not. Two values get one number
+/// exactly when they have the same kind and the same canonical text. Scalars (numbers, dates, timestamps,
+/// booleans) and texts of up to three characters are keyed by one long, since their stored form is one-to-one
+/// with their text (NaNs made one); longer texts by the text, hashed with Marvin (<see cref="SpanKeyComparer"/>).
+/// Every table hashes with a per-process seed. Not thread-safe.
 /// </summary>
 internal sealed class ColumnOrdinals
 {
-    private readonly Dictionary<string, int> _ordinals = new(SpanKeyComparer.Instance);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private const int ShortText = 3;
+
+    private readonly Dictionary<long, int>?[] _byKind = new Dictionary<long, int>?[(int)CellKind.Boolean + 1];
+    private readonly Dictionary<string, int> _texts = new(SpanKeyComparer.Instance);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _textLookup;
     private readonly List<Cell> _values = [];
-    private char[] _key = new char[64];
 
-    public ColumnOrdinals() => _lookup = _ordinals.GetAlternateLookup<ReadOnlySpan<char>>();
+    public ColumnOrdinals() => _textLookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public int Count => _ordinals.Count;
+    public int Count => _values.Count;
 
     /// <summary>When frozen, unknown values are not numbered: <see cref="Find"/> answers -1 for them.</summary>
     public bool Frozen { get; set; }
 
     /// <summary>The value's ordinal; a new one for an unseen value unless frozen (then -1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Find(Cell value)
-    {
-        var key = Key(value);
-        if (Frozen)
-        {
-            return _lookup.TryGetValue(key, out var known) ? known : -1;
-        }
-        ref var ordinal = ref CollectionsMarshal.GetValueRefOrAddDefault(_lookup, key, out var exists);
-        if (!exists)
-        {
-            ordinal = _ordinals.Count - 1;
-            _values.Add(Own(value));
-        }
-        return ordinal;
-    }
+    public int Find(Cell value) => Find(value, add: !Frozen);
 
     /// <summary>The value numbered <paramref name="ordinal"/> (its text owned by this table).</summary>
     public Cell Value(int ordinal) => _values[ordinal];
-
-    private static Cell Own(Cell value) => value.Kind == CellKind.Text ? Cell.FromText(value.Text.ToString()) : value;
 
     /// <summary>Maps every value numbered by <paramref name="other"/> to this table's ordinal (numbering it here if new).</summary>
     public int[] Translate(ColumnOrdinals other)
     {
         var map = new int[other.Count];
-        foreach (var (key, ordinal) in other._ordinals)
+        for (var o = 0; o < map.Length; o++)
         {
-            ref var mine = ref CollectionsMarshal.GetValueRefOrAddDefault(_ordinals, key, out var exists);
-            if (!exists)
-            {
-                mine = _ordinals.Count - 1;
-                _values.Add(other._values[ordinal]);
-            }
-            map[ordinal] = mine;
+            map[o] = Find(other._values[o], add: true);
         }
         return map;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private ReadOnlySpan<char> Key(Cell value)
+    private int Find(Cell value, bool add)
     {
-        if (_key.Length < value.MaxFormattedLength + 1)
+        long key;
+        if (value.Kind == CellKind.Text)
         {
-            _key = new char[Math.Max(value.MaxFormattedLength + 1, _key.Length * 2)];
+            var text = value.Text.Span;
+            if (text.Length > ShortText)
+            {
+                return FindText(value, text, add);
+            }
+            // Length in the low 16 bits, then up to three UTF-16 units: one key per text of this length.
+            key = text.Length;
+            for (var i = 0; i < text.Length; i++)
+            {
+                key |= (long)text[i] << (16 * (i + 1));
+            }
         }
-        _key[0] = (char)('0' + (int)value.Kind);
-        value.TryFormat(_key.AsSpan(1), out var n);
-        return _key.AsSpan(0, n + 1);
+        else
+        {
+            key = value.Kind == CellKind.Real && double.IsNaN(value.Real) ? BitConverter.DoubleToInt64Bits(double.NaN) : value.Bits;
+        }
+        var table = _byKind[(int)value.Kind] ??= new Dictionary<long, int>(RandomizedLongComparer.Instance);
+        if (!add)
+        {
+            return table.TryGetValue(key, out var known) ? known : -1;
+        }
+        ref var ordinal = ref CollectionsMarshal.GetValueRefOrAddDefault(table, key, out var exists);
+        if (!exists)
+        {
+            ordinal = _values.Count;
+            _values.Add(Own(value));
+        }
+        return ordinal;
+    }
+
+    private static Cell Own(Cell value) => value.Kind == CellKind.Text ? Cell.FromText(value.Text.ToString()) : value;
+
+    private int FindText(Cell value, ReadOnlySpan<char> text, bool add)
+    {
+        if (!add)
+        {
+            return _textLookup.TryGetValue(text, out var known) ? known : -1;
+        }
+        ref var ordinal = ref CollectionsMarshal.GetValueRefOrAddDefault(_textLookup, text, out var exists);
+        if (!exists)
+        {
+            ordinal = _values.Count;
+            _values.Add(Own(value));
+        }
+        return ordinal;
     }
 }

@@ -1,0 +1,34 @@
+using Portal.Connectors.Anonymization;
+using Portal.Connectors.Rows;
+
+namespace Portal.Connectors.Tests;
+
+public sealed class ColumnOrdinalsTests
+{
+    [Fact]
+    public void Column_ordinals_are_one_per_kind_and_canonical_text()
+    {
+        var column = new ColumnOrdinals();
+        var buffer = "M12345".ToCharArray();
+        var values = new[]
+        {
+            Cell.FromText("42"), Cell.FromInteger(42), Cell.FromText(""), Cell.Null, Cell.FromText("M"), Cell.FromText(buffer.AsMemory(0, 1)),
+            Cell.FromText("abc"), Cell.FromText("abcd"), Cell.FromText("abcd".ToCharArray()), Cell.FromDate(new DateOnly(1990, 1, 1)),
+            Cell.FromReal(double.NaN), Cell.FromReal(-double.NaN), Cell.FromReal(0.0), Cell.FromReal(-0.0), Cell.FromBoolean(true), Cell.FromInteger(1),
+        };
+        var ordinals = values.Select(column.Find).ToArray();
+        // Same kind and same text: same ordinal (a slice of a buffer included); otherwise a new one.
+        Assert.Equal([0, 1, 2, 3, 4, 4, 5, 6, 6, 7, 8, 8, 9, 10, 11, 12], ordinals);
+        buffer[0] = 'F';
+        Assert.Equal("M", column.Value(4).ToString());
+        column.Frozen = true;
+        Assert.Equal(-1, column.Find(Cell.FromText("F")));
+        Assert.Equal(-1, column.Find(Cell.FromText("abcde")));
+        Assert.Equal(6, column.Find(Cell.FromText("abcd")));
+        var other = new ColumnOrdinals();
+        other.Find(Cell.FromText("abcd"));
+        other.Find(Cell.FromText("new"));
+        column.Frozen = false;
+        Assert.Equal([6, 13], column.Translate(other));
+    }
+}
