@@ -58,14 +58,16 @@ public static class ExportPipeline
         public async Task ExecuteAsync(Stream output, CancellationToken cancellationToken)
         {
             var schema = await source.DescribeAsync(cancellationToken).ConfigureAwait(false);
-            var plan = _plan = ExportPlan.Create(request, schema);
+            // Checked before a connection is held; made again below knowing whether the source filters consent.
+            _plan = ExportPlan.Create(request, schema);
             await using var session = await source.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+            var plan = _plan = ExportPlan.Create(request, schema, session.FiltersConsent);
             await using (var fork = await session.ForkAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (fork is not null)
                 {
                     // The count gets transforms of its own: it runs on another thread than the stream.
-                    var countPlan = ExportPlan.Create(request, schema);
+                    var countPlan = ExportPlan.Create(request, schema, session.FiltersConsent);
                     await WriteAsync(output, plan, (writer, ct) => StreamWhileCountingAsync(session, countPlan, fork, plan, writer, ct), cancellationToken).ConfigureAwait(false);
                     return;
                 }
@@ -171,6 +173,47 @@ public static class ExportPipeline
             }, countRefused, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>On the session beside the stream: refused rows and class sizes, counted in the source or by a pass over the quasi-identifiers.</summary>
+        private async Task CountBesideStreamAsync(SourceSession session, ExportPlan plan, CountedGroups groups, CancellationToken cancellationToken)
+        {
+            if (!await CountInSourceAsync(session, plan, groups, countRefused: true, cancellationToken).ConfigureAwait(false))
+            {
+                await CountInQuasiIdentifierPassAsync(session, plan, groups, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// A first pass that reads the quasi-identifier columns of the consenting rows only (the source filters consent)
+        /// and tallies their classes (<see cref="ClassTally"/>), numbering values in <paramref name="groups"/>' columns.
+        /// </summary>
+        private async Task CountInQuasiIdentifierPassAsync(SourceSession session, ExportPlan plan, CountedGroups groups, CancellationToken cancellationToken)
+        {
+            if (!session.FiltersConsent)
+            {
+                throw new InvalidOperationException("a pass over the quasi-identifiers alone needs a source that filters consent");
+            }
+            var refused = await session.CountRefusedAsync(plan.Read, cancellationToken).ConfigureAwait(false) ?? 0;
+            var narrow = plan.QuasiIdentifiersOnly();
+            var processor = new RowProcessor(narrow, source.DisplayName);
+            var tally = new ClassTally(narrow.QuasiIdentifiers.Length);
+            var row = new Cell[narrow.Read.Columns.Count];
+            var unused = new Cell[narrow.Output.Count + 1];
+            var ordinals = new int[narrow.QuasiIdentifiers.Length];
+            long rows = 0;
+            await using (var reader = await session.OpenReaderAsync(narrow.Read, cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(row, cancellationToken).ConfigureAwait(false))
+                {
+                    processor.Classify(reader, row, unused, groups.Columns, ordinals);
+                    tally.Add(ordinals);
+                    rows++;
+                }
+            }
+            tally.CopyTo(groups);
+            _read += rows + refused;
+            _refused += refused;
+        }
+
         private static async Task CountInFirstPassAsync(SourceSession session, ExportPlan plan, EquivalenceClasses classes, CancellationToken cancellationToken)
         {
             await using var reader = await session.OpenReaderAsync(plan.Read, cancellationToken).ConfigureAwait(false);
@@ -235,12 +278,11 @@ public static class ExportPipeline
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var groups = new CountedGroups(plan.QuasiIdentifiers.Length);
-            // The refused rows are one quick count(*) on the streaming connection: the class count is the longer job.
-            var count = Task.Run(() => CountInSourceAsync(counting, countPlan, groups, countRefused: false, stop.Token), stop.Token);
+            // The counting session also counts the refused rows: the stream starts at once.
+            var count = Task.Run(() => CountBesideStreamAsync(counting, countPlan, groups, stop.Token), stop.Token);
             PendingDrain? drain = null;
             try
             {
-                var refused = await streaming.CountRefusedAsync(plan.Read, cancellationToken).ConfigureAwait(false) ?? 0;
                 await using var reader = await streaming.OpenReaderAsync(plan.Read, cancellationToken).ConfigureAwait(false);
                 var row = new Cell[plan.Read.Columns.Count];
                 var processor = new RowProcessor(plan, source.DisplayName);
@@ -253,8 +295,6 @@ public static class ExportPipeline
                 async Task<ClassIndex> CountedAsync()
                 {
                     await count.ConfigureAwait(false);
-                    _read += refused;
-                    _refused += refused;
                     // The count's transforms are free from here on: the drain's helper thread uses them.
                     drain = new PendingDrain(plan, processor, new RowProcessor(countPlan, source.DisplayName), columns, writer, reader);
                     return ClassIndex.Build(groups, columns, request.ClassTable);
@@ -267,24 +307,35 @@ public static class ExportPipeline
                         _seenRefused++;
                         continue;
                     }
+                    if (classes is not null)
+                    {
+                        // The buffer was emptied when the counts came: rows go straight to the writer from here on.
+                        await drain!.OfferAsync(_seen, ordinals, pending, classes, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
                     rows.Add(_seen, ordinals, pending, stored);
-                    if (classes is null && (rows.Full || count.IsCompleted))
+                    if (rows.Full || count.IsCompleted)
                     {
                         classes = await CountedAsync().ConfigureAwait(false);
-                    }
-                    if (classes is not null && rows.Count >= PendingDrain.BatchRows)
-                    {
                         await drain!.DrainAsync(rows, classes, cancellationToken).ConfigureAwait(false);
                     }
                 }
-                classes ??= await CountedAsync().ConfigureAwait(false);
-                await drain!.DrainAsync(rows, classes, cancellationToken).ConfigureAwait(false);
+                if (classes is null)
+                {
+                    classes = await CountedAsync().ConfigureAwait(false);
+                    await drain!.DrainAsync(rows, classes, cancellationToken).ConfigureAwait(false);
+                }
+                await drain!.FlushAsync(cancellationToken).ConfigureAwait(false);
                 return (classes, true);
             }
             finally
             {
-                _suppressed += drain?.Suppressed ?? 0;
-                _written += drain?.Written ?? 0;
+                if (drain is not null)
+                {
+                    await drain.StopAsync().ConfigureAwait(false);
+                    _suppressed += drain.Suppressed;
+                    _written += drain.Written;
+                }
                 if (!count.IsCompleted)
                 {
                     // The stream failed first; its error is the one to report. The count must be over before its

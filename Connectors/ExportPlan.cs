@@ -41,7 +41,46 @@ internal sealed class ExportPlan
 
     public required IReadOnlyList<ManifestColumn> ManifestColumns { get; init; }
 
-    public static ExportPlan Create(ExportRequest request, SourceSchema schema)
+    /// <summary>
+    /// The plan of a first-pass class count: reads only the quasi-identifiers' source columns and delivers the
+    /// quasi-identifiers, with this plan's transforms (so it belongs to the same thread as this plan). Consent is left
+    /// to the source (<see cref="SourceSession.FiltersConsent"/>); no subject, as in a count inside the source.
+    /// </summary>
+    public ExportPlan QuasiIdentifiersOnly()
+    {
+        var read = new List<SourceColumn>();
+        var conversions = new List<ColumnType?>();
+        var sources = new int[QuasiIdentifiers.Length];
+        for (var i = 0; i < sources.Length; i++)
+        {
+            var r = OutputSource[QuasiIdentifiers[i]];
+            var j = read.IndexOf(Read.Columns[r]);
+            if (j < 0)
+            {
+                read.Add(Read.Columns[r]);
+                conversions.Add(Conversions[r]);
+                j = read.Count - 1;
+            }
+            sources[i] = j;
+        }
+        return new ExportPlan
+        {
+            Read = new ReadPlan(read, Read.ConsentColumns),
+            Conversions = conversions.ToArray(),
+            Output = QuasiIdentifiers.Select(o => Output[o]).ToArray(),
+            OutputSource = sources,
+            Transforms = QuasiIdentifiers.Select(o => Transforms[o]).ToArray(),
+            QuasiIdentifiers = Enumerable.Range(0, sources.Length).ToArray(),
+            Grouping = Grouping,
+            Consent = [],
+            Subject = -1,
+            K = K,
+            ManifestColumns = ManifestColumns,
+        };
+    }
+
+    /// <param name="sourceFiltersConsent">The source applies the consent rules itself (<see cref="SourceSession.FiltersConsent"/>): its consent columns are not read.</param>
+    public static ExportPlan Create(ExportRequest request, SourceSchema schema, bool sourceFiltersConsent = false)
     {
         var profile = request.Profile;
         if (request.GrantKey is not { Length: >= 16 })
@@ -79,7 +118,15 @@ internal sealed class ExportPlan
         {
             throw new ConnectorException($"no consent column of profile '{profile.Name}' covers purpose '{request.Purpose}': nothing may be exported for it");
         }
-        var consent = rules.Select(r => ReadIndex(r.Column)).ToArray();
+        foreach (var rule in rules)
+        {
+            var column = schema.Find(rule.Column) ?? throw new ConnectorException($"column '{rule.Column}' is not in source {schema.Source}");
+            if (column.Type is not (ColumnType.Boolean or ColumnType.Text))
+            {
+                throw new ConnectorException($"consent column '{column.Name}' must be boolean, source {schema.Source} has {column.SourceType}");
+            }
+        }
+        var consent = sourceFiltersConsent ? [] : rules.Select(r => ReadIndex(r.Column)).ToArray();
         var subject = profile.SubjectColumn is { } s ? ReadIndex(s) : -1;
 
         var names = request.Columns ?? profile.Columns.Where(c => c.Transform.Type != TransformTypes.Drop).Select(c => c.Name).ToArray();
@@ -127,10 +174,6 @@ internal sealed class ExportPlan
         var conversions = read.Select(c => c.Type == ColumnType.Text && profile.Find(c.Name)?.Type is { } t && t != ColumnType.Text ? t : (ColumnType?)null).ToArray();
         foreach (var i in consent)
         {
-            if (read[i].Type is not (ColumnType.Boolean or ColumnType.Text))
-            {
-                throw new ConnectorException($"consent column '{read[i].Name}' must be boolean, source {schema.Source} has {read[i].SourceType}");
-            }
             conversions[i] = ColumnType.Boolean;
         }
 

@@ -24,6 +24,7 @@ internal sealed class PendingRows(long limit)
     private long _lastAdded;
     private long _lastTaken;
     private char[] _text = new char[256];
+    private char[] _otherText = new char[256];
     private int _textUsed;
 
     public long Count { get; private set; }
@@ -79,8 +80,15 @@ internal sealed class PendingRows(long limit)
         Count++;
     }
 
-    /// <summary>Lets <see cref="Take"/> reuse the text of the cells it gave out so far.</summary>
-    public void ReleaseText() => _textUsed = 0;
+    /// <summary>
+    /// Lets <see cref="Take"/> reuse the text of the cells it gave out before the previous call: two arrays alternate,
+    /// so the cells of one batch stay valid while the next batch is taken.
+    /// </summary>
+    public void ReleaseText()
+    {
+        (_text, _otherText) = (_otherText, _text);
+        _textUsed = 0;
+    }
 
     /// <summary>Takes the oldest row out: its ordinals, and its stored cells into <paramref name="cells"/> (text valid until <see cref="ReleaseText"/>); returns its number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

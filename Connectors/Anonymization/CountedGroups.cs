@@ -35,6 +35,16 @@ internal sealed class CountedGroups
         _rows.Add(rows);
     }
 
+    /// <summary>Adds a group whose values are already numbered in <see cref="Columns"/>.</summary>
+    public void AddNumbered(ReadOnlySpan<int> ordinals, long rows)
+    {
+        foreach (var o in ordinals)
+        {
+            _ordinals.Add(o);
+        }
+        _rows.Add(rows);
+    }
+
     public long Rows(int group) => _rows[group];
 
     public int Ordinal(int group, int column) => _ordinals[(group * Columns.Length) + column];

@@ -33,7 +33,8 @@ public sealed class ConcurrentCountTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private PostgresSource Source() => new(new PostgresSourceOptions { ConnectionString = _db.ConnectionString, Relation = "visits" });
+    private PostgresSource Source(PostgresClassCount count = PostgresClassCount.FirstPass) =>
+        new(new PostgresSourceOptions { ConnectionString = _db.ConnectionString, Relation = "visits", ClassCount = count });
 
     private static AnonymizationProfile Profile(int k = 3) => AnonymizationProfile.Parse(Patients.ProfileJson(k));
 
@@ -52,9 +53,13 @@ public sealed class ConcurrentCountTests : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    [Fact]
-    public async Task Rows_changed_by_another_session_after_the_snapshot_do_not_change_the_export()
+    [Theory]
+    [InlineData(nameof(PostgresClassCount.FirstPass))]
+    [InlineData(nameof(PostgresClassCount.GroupBy))]
+    public async Task Rows_changed_by_another_session_after_the_snapshot_do_not_change_the_export(string classCount)
     {
+        var count = Enum.Parse<PostgresClassCount>(classCount);
+        PostgresSource Source() => this.Source(count);
         var request = Exports.Request(Profile(K), k: K);
         var (before, beforeBytes) = await RunAsync(Source(), request);
         Assert.True(before.RowsSuppressed > 0 && before.RowsWritten > 0, "some classes fall below k, others do not");
@@ -105,6 +110,24 @@ public sealed class ConcurrentCountTests : IAsyncLifetime
             Assert.Equal(reference.Sha256, manifest.Sha256);
             Assert.Equal((reference.RowsRead, reference.RowsFilteredByConsent, reference.RowsSuppressed, reference.RowsWritten, reference.EquivalenceClasses, reference.EquivalenceClassesSuppressed, reference.KAchieved),
                 (manifest.RowsRead, manifest.RowsFilteredByConsent, manifest.RowsSuppressed, manifest.RowsWritten, manifest.EquivalenceClasses, manifest.EquivalenceClassesSuppressed, manifest.KAchieved));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task Counting_classes_in_a_first_pass_or_by_group_by_exports_the_same_bytes(ExportFormat format, bool gzip)
+    {
+        var request = Exports.Request(Profile(K), k: K) with { Format = format, Gzip = gzip };
+        var (grouped, groupedBytes) = await RunAsync(Source(PostgresClassCount.GroupBy), request);
+        Assert.True(grouped.RowsSuppressed > 0 && grouped.RowsWritten > 0, "some classes fall below k, others do not");
+        Assert.Equal(_visits.Count, grouped.RowsRead);
+        Assert.Equal(_visits.Count(v => !v.Consent), grouped.RowsFilteredByConsent);
+        foreach (var limit in new long[] { 1, 20_000, 32L << 20 })
+        {
+            var (firstPass, bytes) = await RunAsync(Source(PostgresClassCount.FirstPass), request with { PendingLimit = limit });
+            Assert.Equal(groupedBytes, bytes);
+            Assert.Equal((grouped.Sha256, grouped.RowsRead, grouped.RowsFilteredByConsent, grouped.RowsSuppressed, grouped.RowsWritten, grouped.EquivalenceClasses, grouped.EquivalenceClassesSuppressed, grouped.KAchieved),
+                (firstPass.Sha256, firstPass.RowsRead, firstPass.RowsFilteredByConsent, firstPass.RowsSuppressed, firstPass.RowsWritten, firstPass.EquivalenceClasses, firstPass.EquivalenceClassesSuppressed, firstPass.KAchieved));
         }
     }
 

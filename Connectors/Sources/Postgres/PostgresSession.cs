@@ -153,6 +153,10 @@ internal sealed partial class PostgresSession : SourceSession
 
     public override async Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, bool refused, CancellationToken cancellationToken)
     {
+        if (_options.ClassCount != PostgresClassCount.GroupBy)
+        {
+            return false;
+        }
         var reads = groupBy.Select(g => PostgresQueryBuilder.ReducedRead(g, _sql.Lookup(g.Column.Name).Read)).ToArray();
         var cells = groupBy.Count;
         if (refused)

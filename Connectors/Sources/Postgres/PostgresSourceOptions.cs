@@ -18,6 +18,29 @@ public sealed record PostgresSourceOptions
     /// <summary>Applies per statement, and the stream is one statement: size it for the slowest expected download.</summary>
     public TimeSpan StatementTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How the equivalence classes are counted before rows are written (see <see cref="PostgresClassCount"/>).</summary>
+    public PostgresClassCount ClassCount { get; init; } = PostgresClassCount.FirstPass;
+
     /// <summary>work_mem for the export's transaction (PostgreSQL syntax), sized for the in-database class count.</summary>
     public string CountWorkMem { get; init; } = "256MB";
+}
+
+/// <summary>
+/// Where the class sizes are counted; either way on a second connection in the export's snapshot while the stream
+/// starts, so both see the same rows.
+/// </summary>
+public enum PostgresClassCount
+{
+    /// <summary>
+    /// The database sends the quasi-identifier columns of the consenting rows (nothing else) and the connector counts
+    /// the classes: about a third of the database's CPU of <see cref="GroupBy"/> and no large work_mem, for bytes on
+    /// the wire proportional to the rows (a few per row). The faster choice when the database is near.
+    /// </summary>
+    FirstPass,
+
+    /// <summary>
+    /// GROUP BY of the generalized expressions inside the database: only the class sizes cross the wire, for a
+    /// hash aggregate in the database (CPU and up to <see cref="PostgresSourceOptions.CountWorkMem"/>).
+    /// </summary>
+    GroupBy,
 }

@@ -9,7 +9,8 @@ namespace Portal.Features.Exports;
 /// <summary>
 /// Opens a dataset's source as the operator allows: PostgreSQL only on allow-listed hosts
 /// (Connectors:AllowedHosts), files only under the configured folders (Connectors:FileRoots, and the folder owners'
-/// uploads are stored in, Connectors:UploadFolder). Deny by default.
+/// uploads are stored in, Connectors:UploadFolder). Deny by default. Connectors:PostgresClassCount chooses where
+/// PostgreSQL sources' classes are counted (FirstPass, the default, or GroupBy: see <see cref="PostgresClassCount"/>).
 /// </summary>
 public sealed class DatasetSources(IConfiguration configuration, DatasetCredentials credentials)
 {
@@ -18,6 +19,8 @@ public sealed class DatasetSources(IConfiguration configuration, DatasetCredenti
         .. configuration.GetSection("Connectors:FileRoots").Get<string[]>() ?? [],
         .. configuration["Connectors:UploadFolder"] is { Length: > 0 } uploads ? new[] { uploads } : [],
     ];
+
+    private readonly PostgresClassCount _classCount = configuration.GetValue("Connectors:PostgresClassCount", PostgresClassCount.FirstPass);
 
     public bool IsHostAllowed(string? host) => host is not null && _allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
 
@@ -47,6 +50,7 @@ public sealed class DatasetSources(IConfiguration configuration, DatasetCredenti
                     ConnectionString = csb.ConnectionString,
                     Schema = c.Schema ?? "public",
                     Relation = c.Relation ?? throw new DatasetSourceException("The dataset names no table or view."),
+                    ClassCount = _classCount,
                 });
             case ConnectorKind.Csv:
             case ConnectorKind.Parquet:
