@@ -69,21 +69,14 @@ internal sealed class ColumnOrdinals
         {
             key = value.Kind == CellKind.Real && double.IsNaN(value.Real) ? BitConverter.DoubleToInt64Bits(double.NaN) : value.Bits;
         }
-        var table = _byKind[(int)value.Kind] ??= new Dictionary<long, int>(RandomizedLongComparer.Instance);
+        var table = _byKind[(int)value.Kind];
         if (!add)
         {
-            return table.TryGetValue(key, out var known) ? known : -1;
+            return table is not null && table.TryGetValue(key, out var known) ? known : -1;
         }
-        ref var ordinal = ref CollectionsMarshal.GetValueRefOrAddDefault(table, key, out var exists);
-        if (!exists)
-        {
-            ordinal = _values.Count;
-            _values.Add(Own(value));
-        }
-        return ordinal;
+        table ??= _byKind[(int)value.Kind] = new Dictionary<long, int>(RandomizedLongComparer.Instance);
+        return Number(ref CollectionsMarshal.GetValueRefOrAddDefault(table, key, out var exists), exists, value);
     }
-
-    private static Cell Own(Cell value) => value.Kind == CellKind.Text ? Cell.FromText(value.Text.ToString()) : value;
 
     private int FindText(Cell value, ReadOnlySpan<char> text, bool add)
     {
@@ -91,11 +84,16 @@ internal sealed class ColumnOrdinals
         {
             return _textLookup.TryGetValue(text, out var known) ? known : -1;
         }
-        ref var ordinal = ref CollectionsMarshal.GetValueRefOrAddDefault(_textLookup, text, out var exists);
+        return Number(ref CollectionsMarshal.GetValueRefOrAddDefault(_textLookup, text, out var exists), exists, value);
+    }
+
+    /// <summary>The ordinal in a table's slot, giving a new value the next number (its text copied: cells are views of reused buffers).</summary>
+    private int Number(ref int ordinal, bool exists, Cell value)
+    {
         if (!exists)
         {
             ordinal = _values.Count;
-            _values.Add(Own(value));
+            _values.Add(value.Kind == CellKind.Text ? Cell.FromText(value.Text.ToString()) : value);
         }
         return ordinal;
     }
