@@ -9,14 +9,13 @@ namespace Portal.Connectors.Anonymization;
 /// A column has few distinct values once generalized (years, sexes, postcode prefixes), so this table stays in
 /// cache where one table keyed by the whole tuple (one entry per class) would not. Two values get one number
 /// exactly when they have the same kind and the same canonical text. Scalars (numbers, dates, timestamps,
-/// booleans) and texts of up to three characters are keyed by one long, since their stored form is one-to-one
-/// with their text (NaNs made one); longer texts by the text, hashed with Marvin (<see cref="SpanKeyComparer"/>).
+/// booleans) and ASCII texts of up to seven characters (<see cref="ShortAsciiKey"/>) are keyed by one long, since
+/// their stored form is one-to-one with their text (NaNs made one); other texts by the text, hashed
+/// with Marvin (<see cref="SpanKeyComparer"/>).
 /// Every table hashes with a per-process seed. Not thread-safe.
 /// </summary>
 internal sealed class ColumnOrdinals
 {
-    private const int ShortText = 3;
-
     private readonly Dictionary<long, int>?[] _byKind = new Dictionary<long, int>?[(int)CellKind.Boolean + 1];
     private readonly Dictionary<string, int> _texts = new(SpanKeyComparer.Instance);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _textLookup;
@@ -54,15 +53,9 @@ internal sealed class ColumnOrdinals
         if (value.Kind == CellKind.Text)
         {
             var text = value.Text.Span;
-            if (text.Length > ShortText)
+            if (!ShortAsciiKey.TryPack(text, out key))
             {
                 return FindText(value, text, add);
-            }
-            // Length in the low 16 bits, then up to three UTF-16 units: one key per text of this length.
-            key = text.Length;
-            for (var i = 0; i < text.Length; i++)
-            {
-                key |= (long)text[i] << (16 * (i + 1));
             }
         }
         else

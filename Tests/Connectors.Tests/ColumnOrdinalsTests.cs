@@ -31,4 +31,15 @@ public sealed class ColumnOrdinalsTests
         column.Frozen = false;
         Assert.Equal([6, 13], column.Translate(other));
     }
+
+    [Fact]
+    public void Short_ascii_texts_and_other_texts_never_share_an_ordinal()
+    {
+        var column = new ColumnOrdinals();
+        string[] texts = ["", "\0", "\0\0", "1987", "abcdefg", "abcdefgh", "é", "e", "\u007f", "\u0080", "F", "F ", " F", "abcdefg\0"];
+        var ordinals = texts.Select(t => column.Find(Cell.FromText(t))).ToArray();
+        Assert.Equal(Enumerable.Range(0, texts.Length), ordinals);
+        Assert.Equal(ordinals, texts.Select(t => column.Find(Cell.FromText(new string(t.AsSpan())))));
+        Assert.Equal(texts, Enumerable.Range(0, texts.Length).Select(o => column.Value(o).ToString()));
+    }
 }
