@@ -9,14 +9,14 @@ namespace Portal.Connectors.Anonymization;
 /// A column has few distinct values once generalized (years, sexes, postcode prefixes), so this table stays in
 /// cache where one table keyed by the whole tuple (one entry per class) would not. Two values get one number
 /// exactly when they have the same kind and the same canonical text. Scalars (numbers, dates, timestamps,
-/// booleans) and ASCII texts of up to seven characters (<see cref="ShortAsciiKey"/>) are keyed by one long, since
-/// their stored form is one-to-one with their text (NaNs made one); other texts by the text, hashed
-/// with Marvin (<see cref="SpanKeyComparer"/>).
-/// Every table hashes with a per-process seed. Not thread-safe.
+/// booleans) and ASCII texts of up to seven characters (<see cref="ShortAsciiKey"/>) are keyed by one long in a
+/// <see cref="LongOrdinalTable"/>, since their stored form is one-to-one with their text (NaNs made one); other
+/// texts by the text, hashed with Marvin (<see cref="SpanKeyComparer"/>). Both hash with random seeds, so data
+/// cannot choose colliding values. Not thread-safe.
 /// </summary>
 internal sealed class ColumnOrdinals
 {
-    private readonly Dictionary<long, int>?[] _byKind = new Dictionary<long, int>?[(int)CellKind.Boolean + 1];
+    private readonly LongOrdinalTable?[] _byKind = new LongOrdinalTable?[(int)CellKind.Boolean + 1];
     private readonly Dictionary<string, int> _texts = new(SpanKeyComparer.Instance);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _textLookup;
     private readonly List<Cell> _values = [];
@@ -65,10 +65,15 @@ internal sealed class ColumnOrdinals
         var table = _byKind[(int)value.Kind];
         if (!add)
         {
-            return table is not null && table.TryGetValue(key, out var known) ? known : -1;
+            return table is null ? -1 : table.Find(key);
         }
-        table ??= _byKind[(int)value.Kind] = new Dictionary<long, int>(RandomizedLongComparer.Instance);
-        return Number(ref CollectionsMarshal.GetValueRefOrAddDefault(table, key, out var exists), exists, value);
+        table ??= _byKind[(int)value.Kind] = new LongOrdinalTable();
+        var ordinal = table.GetOrAdd(key, _values.Count, out var added);
+        if (added)
+        {
+            Keep(value);
+        }
+        return ordinal;
     }
 
     private int FindText(Cell value, ReadOnlySpan<char> text, bool add)
@@ -80,14 +85,17 @@ internal sealed class ColumnOrdinals
         return Number(ref CollectionsMarshal.GetValueRefOrAddDefault(_textLookup, text, out var exists), exists, value);
     }
 
-    /// <summary>The ordinal in a table's slot, giving a new value the next number (its text copied: cells are views of reused buffers).</summary>
+    /// <summary>The ordinal in the text table's slot, giving a new value the next number.</summary>
     private int Number(ref int ordinal, bool exists, Cell value)
     {
         if (!exists)
         {
             ordinal = _values.Count;
-            _values.Add(value.Kind == CellKind.Text ? Cell.FromText(value.Text.ToString()) : value);
+            Keep(value);
         }
         return ordinal;
     }
+
+    /// <summary>Numbers a new value; its text is copied (cells are views of reused buffers).</summary>
+    private void Keep(Cell value) => _values.Add(value.Kind == CellKind.Text ? Cell.FromText(value.Text.ToString()) : value);
 }

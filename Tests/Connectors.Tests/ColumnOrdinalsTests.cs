@@ -42,4 +42,27 @@ public sealed class ColumnOrdinalsTests
         Assert.Equal(ordinals, texts.Select(t => column.Find(Cell.FromText(new string(t.AsSpan())))));
         Assert.Equal(texts, Enumerable.Range(0, texts.Length).Select(o => column.Value(o).ToString()));
     }
+
+    [Fact]
+    public void The_long_table_agrees_with_a_dictionary_through_its_growth()
+    {
+        var random = new Random(21);
+        var table = new LongOrdinalTable();
+        var reference = new Dictionary<long, int>();
+        long[] edges = [0, -1, 1, long.MinValue, long.MaxValue, 1L << 56, (1L << 56) | 'F'];
+        var keys = edges.Concat(Enumerable.Range(0, 20_000).Select(i => i % 3 == 0 ? random.NextInt64() : i % 3 == 1 ? (long)i << 32 : i)).ToList();
+        foreach (var key in keys)
+        {
+            var value = table.GetOrAdd(key, reference.Count, out var added);
+            Assert.Equal(!reference.ContainsKey(key), added);
+            if (added)
+            {
+                reference[key] = reference.Count;
+            }
+            Assert.Equal(reference[key], value);
+        }
+        Assert.Equal(reference.Count, table.Count);
+        Assert.All(reference, pair => Assert.Equal(pair.Value, table.Find(pair.Key)));
+        Assert.Equal(-1, table.Find(12345678901L));
+    }
 }
