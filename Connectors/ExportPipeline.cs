@@ -58,16 +58,14 @@ public static class ExportPipeline
         public async Task ExecuteAsync(Stream output, CancellationToken cancellationToken)
         {
             var schema = await source.DescribeAsync(cancellationToken).ConfigureAwait(false);
-            // Checked before a connection is held; made again below knowing whether the source filters consent.
-            _plan = ExportPlan.Create(request, schema);
+            var plan = _plan = ExportPlan.Create(request, schema, source.FiltersConsent);
             await using var session = await source.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
-            var plan = _plan = ExportPlan.Create(request, schema, session.FiltersConsent);
             await using (var fork = await session.ForkAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (fork is not null)
                 {
                     // The count gets transforms of its own: it runs on another thread than the stream.
-                    var countPlan = ExportPlan.Create(request, schema, session.FiltersConsent);
+                    var countPlan = ExportPlan.Create(request, schema, source.FiltersConsent);
                     await WriteAsync(output, plan, (writer, ct) => StreamWhileCountingAsync(session, countPlan, fork, plan, writer, ct), cancellationToken).ConfigureAwait(false);
                     return;
                 }
@@ -95,7 +93,7 @@ public static class ExportPipeline
             {
                 await using var reader = await session.OpenReaderAsync(plan.Read, ct).ConfigureAwait(false);
                 await StreamAsync(reader, plan, classes, counted, writer, ct).ConfigureAwait(false);
-                if (!session.FiltersConsent)
+                if (!source.FiltersConsent)
                 {
                     _read = _seen;
                     _refused = _seenRefused;
@@ -188,7 +186,7 @@ public static class ExportPipeline
         /// </summary>
         private async Task CountInQuasiIdentifierPassAsync(SourceSession session, ExportPlan plan, CountedGroups groups, CancellationToken cancellationToken)
         {
-            if (!session.FiltersConsent)
+            if (!source.FiltersConsent)
             {
                 throw new InvalidOperationException("a pass over the quasi-identifiers alone needs a source that filters consent");
             }

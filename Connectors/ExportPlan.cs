@@ -44,7 +44,7 @@ internal sealed class ExportPlan
     /// <summary>
     /// The plan of a first-pass class count: reads only the quasi-identifiers' source columns and delivers the
     /// quasi-identifiers, with this plan's transforms (so it belongs to the same thread as this plan). Consent is left
-    /// to the source (<see cref="SourceSession.FiltersConsent"/>); no subject, as in a count inside the source.
+    /// to the source (<see cref="ExportSource.FiltersConsent"/>); no subject, as in a count inside the source.
     /// </summary>
     public ExportPlan QuasiIdentifiersOnly()
     {
@@ -79,7 +79,7 @@ internal sealed class ExportPlan
         };
     }
 
-    /// <param name="sourceFiltersConsent">The source applies the consent rules itself (<see cref="SourceSession.FiltersConsent"/>): its consent columns are not read.</param>
+    /// <param name="sourceFiltersConsent">The source applies the consent rules itself (<see cref="ExportSource.FiltersConsent"/>): its consent columns are not read.</param>
     public static ExportPlan Create(ExportRequest request, SourceSchema schema, bool sourceFiltersConsent = false)
     {
         var profile = request.Profile;

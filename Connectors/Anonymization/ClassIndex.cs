@@ -176,13 +176,7 @@ internal sealed class ClassIndex : IClassSizes
                 ? ref CollectionsMarshal.GetValueRefOrAddDefault(_sparse!, number, out _)
                 : ref CollectionsMarshal.GetValueRefOrNullRef(_sparse!, number);
         }
-        // Two chars per ordinal (ordinals are non-negative ints): fixed width, so no two tuples share a key.
-        var key = _textKey.AsSpan();
-        for (var i = 0; i < ordinals.Length; i++)
-        {
-            key[2 * i] = (char)(ordinals[i] & 0xFFFF);
-            key[(2 * i) + 1] = (char)(ordinals[i] >> 16);
-        }
+        var key = OrdinalsKey.Write(ordinals, _textKey);
         return ref add
             ? ref CollectionsMarshal.GetValueRefOrAddDefault(_textLookup, key, out _)
             : ref CollectionsMarshal.GetValueRefOrNullRef(_textLookup, key);

@@ -64,18 +64,7 @@ internal sealed class ClassTally
                 return;
             }
         }
-        CollectionsMarshal.GetValueRefOrAddDefault(_sparseLookup, Key(ordinals, _key), out _)++;
-    }
-
-    /// <summary>Two chars per ordinal (non-negative ints): fixed width, so no two classes share a key.</summary>
-    private static ReadOnlySpan<char> Key(ReadOnlySpan<int> ordinals, Span<char> key)
-    {
-        for (var i = 0; i < ordinals.Length; i++)
-        {
-            key[2 * i] = (char)(ordinals[i] & 0xFFFF);
-            key[(2 * i) + 1] = (char)(ordinals[i] >> 16);
-        }
-        return key[..(2 * ordinals.Length)];
+        CollectionsMarshal.GetValueRefOrAddDefault(_sparseLookup, OrdinalsKey.Write(ordinals, _key), out _)++;
     }
 
     /// <summary>Hands every counted class to <paramref name="groups"/> (whose columns numbered the ordinals).</summary>
@@ -86,10 +75,7 @@ internal sealed class ClassTally
             var unpacked = new int[_bits.Length];
             foreach (var (key, rows) in _sparse)
             {
-                for (var i = 0; i < unpacked.Length; i++)
-                {
-                    unpacked[i] = key[2 * i] | (key[(2 * i) + 1] << 16);
-                }
+                OrdinalsKey.Read(key, unpacked);
                 groups.AddNumbered(unpacked, rows);
             }
             return;
@@ -110,17 +96,17 @@ internal sealed class ClassTally
     {
         var oldBits = (int[])_bits.Clone();
         var oldShift = (int[])_shift.Clone();
-        var full = true;
+        var noColumnGrew = true;
         for (var i = 0; i < ordinals.Length; i++)
         {
             while (ordinals[i] >> _bits[i] != 0)
             {
                 _bits[i]++;
-                full = false;
+                noColumnGrew = false;
             }
         }
         var unpacked = new int[_bits.Length];
-        if (full || _bits.Sum() > MaxDenseBits)
+        if (noColumnGrew || _bits.Sum() > MaxDenseBits)
         {
             // A class at int.MaxValue rows, or too many bits for an array.
             _sparse = new Dictionary<string, long>(SpanKeyComparer.Instance);
@@ -130,7 +116,7 @@ internal sealed class ClassTally
                 if (_dense[index] > 0)
                 {
                     Unpack(index, oldBits, oldShift, unpacked);
-                    CollectionsMarshal.GetValueRefOrAddDefault(_sparseLookup, Key(unpacked, _key), out _) = _dense[index];
+                    CollectionsMarshal.GetValueRefOrAddDefault(_sparseLookup, OrdinalsKey.Write(unpacked, _key), out _) = _dense[index];
                 }
             }
             _dense = [];

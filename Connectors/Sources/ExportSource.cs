@@ -14,6 +14,9 @@ public abstract class ExportSource
 
     /// <summary>A consistent view for one export: the class-count pass and the stream see the same data.</summary>
     internal abstract Task<SourceSession> OpenSessionAsync(CancellationToken cancellationToken);
+
+    /// <summary>True when the source applies the consent filter itself (the rows its sessions return all consented).</summary>
+    internal virtual bool FiltersConsent => false;
 }
 
 /// <param name="Columns">The columns to read, in this order.</param>
@@ -29,9 +32,6 @@ internal delegate void GroupVisitor(ReadOnlySpan<Cell> reduced, long consented, 
 
 internal abstract class SourceSession : IAsyncDisposable
 {
-    /// <summary>True when the source applies the consent filter itself (the rows it returns all consented).</summary>
-    public abstract bool FiltersConsent { get; }
-
     public abstract Task<RowReader> OpenReaderAsync(ReadPlan plan, CancellationToken cancellationToken);
 
     /// <summary>

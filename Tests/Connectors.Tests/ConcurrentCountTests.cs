@@ -292,13 +292,13 @@ public sealed class ConcurrentCountTests : IAsyncLifetime
 
         public override Task<SourceSchema> DescribeAsync(CancellationToken cancellationToken = default) => inner.DescribeAsync(cancellationToken);
 
+        internal override bool FiltersConsent => inner.FiltersConsent;
+
         internal override async Task<SourceSession> OpenSessionAsync(CancellationToken cancellationToken) =>
             new Session(this, await inner.OpenSessionAsync(cancellationToken));
 
         private sealed class Session(ChangingSource owner, SourceSession session) : SourceSession
         {
-            public override bool FiltersConsent => session.FiltersConsent;
-
             public override Task<RowReader> OpenReaderAsync(ReadPlan plan, CancellationToken cancellationToken) => session.OpenReaderAsync(plan, cancellationToken);
 
             public override async Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, bool refused, CancellationToken cancellationToken)

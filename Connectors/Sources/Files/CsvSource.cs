@@ -65,8 +65,6 @@ public sealed class CsvSource : ExportSource
 
     private sealed class Session(CsvSource source) : SourceSession
     {
-        public override bool FiltersConsent => false;
-
         public override async Task<RowReader> OpenReaderAsync(ReadPlan plan, CancellationToken cancellationToken)
         {
             var parser = new CsvParser(source._open(), source.DisplayName, source._options);

@@ -64,8 +64,6 @@ public sealed class ParquetSource : ExportSource
 
     private sealed class Session(ParquetSource source) : SourceSession
     {
-        public override bool FiltersConsent => false;
-
         public override async Task<RowReader> OpenReaderAsync(ReadPlan plan, CancellationToken cancellationToken)
         {
             var reader = await source.OpenAsync(cancellationToken).ConfigureAwait(false);

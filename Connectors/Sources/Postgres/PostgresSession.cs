@@ -31,8 +31,6 @@ internal sealed partial class PostgresSession : SourceSession
         _sql = new PostgresQueryBuilder(relation, options.Filters);
     }
 
-    public override bool FiltersConsent => true;
-
     /// <param name="connect">Opens another connection to the same database, for <see cref="ForkAsync"/>.</param>
     public static Task<PostgresSession> BeginAsync(NpgsqlConnection connection, PostgresRelation relation, PostgresSourceOptions options, Func<CancellationToken, Task<NpgsqlConnection>> connect, CancellationToken cancellationToken) =>
         BeginAsync(connection, relation, options, connect, snapshot: null, cancellationToken);

@@ -11,6 +11,9 @@ public sealed class PostgresSource(PostgresSourceOptions options) : ExportSource
 
     public override string DisplayName => $"{SqlIdentifier.Quote(Options.Schema)}.{SqlIdentifier.Quote(Options.Relation)}";
 
+    /// <summary>Consent is part of every query's WHERE: refused rows never leave the database.</summary>
+    internal override bool FiltersConsent => true;
+
     public override async Task<SourceSchema> DescribeAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
