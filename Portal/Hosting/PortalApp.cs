@@ -28,6 +28,7 @@ public static class PortalApp
         var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
         var saml = SamlSettings.Read(builder.Configuration);
         var oidc = Features.SignIn.Oidc.OidcSettings.Read(builder.Configuration);
+        Features.Exports.DatasetSources.ReadClassCount(builder.Configuration);
 
         builder.AddPortalLogging();
         builder.AddPortalTelemetry();

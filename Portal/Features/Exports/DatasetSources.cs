@@ -3,6 +3,7 @@ using Portal.Connectors.Sources;
 using Portal.Connectors.Sources.Files;
 using Portal.Connectors.Sources.Postgres;
 using Portal.Features.Datasets;
+using Portal.Hosting;
 
 namespace Portal.Features.Exports;
 
@@ -20,7 +21,21 @@ public sealed class DatasetSources(IConfiguration configuration, DatasetCredenti
         .. configuration["Connectors:UploadFolder"] is { Length: > 0 } uploads ? new[] { uploads } : [],
     ];
 
-    private readonly PostgresClassCount _classCount = configuration.GetValue("Connectors:PostgresClassCount", PostgresClassCount.FirstPass);
+    private readonly PostgresClassCount _classCount = ReadClassCount(configuration);
+
+    /// <summary>Connectors:PostgresClassCount by name (any case), FirstPass when unset; read at start-up so a wrong value stops the portal there.</summary>
+    public static PostgresClassCount ReadClassCount(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var value = configuration["Connectors:PostgresClassCount"];
+        if (string.IsNullOrEmpty(value))
+        {
+            return PostgresClassCount.FirstPass;
+        }
+        var name = Enum.GetNames<PostgresClassCount>().FirstOrDefault(n => n.Equals(value, StringComparison.OrdinalIgnoreCase))
+            ?? throw new PortalConfigurationException($"Connectors:PostgresClassCount must be {string.Join(" or ", Enum.GetNames<PostgresClassCount>())}, not '{value}'.");
+        return Enum.Parse<PostgresClassCount>(name);
+    }
 
     public bool IsHostAllowed(string? host) => host is not null && _allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
 
