@@ -5,8 +5,8 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The shared folder beside the checkout (read-only data such as UCI Adult).</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    /// <summary>Data sets kept in the repository (UCI Adult with ARX's hierarchies): Tests/data.</summary>
+    public static string Data => Path.Combine(Root, "Tests", "data");
 
     /// <summary>Release or Debug: the configuration this test assembly was built in.</summary>
     public static string Configuration =>

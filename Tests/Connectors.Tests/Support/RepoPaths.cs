@@ -18,12 +18,12 @@ internal static class RepoPaths
         }
     }
 
-    /// <summary>UCI Adult with ARX's hierarchies, beside the clone: ../shared/data/adult. Missing data fails the test.</summary>
+    /// <summary>UCI Adult with ARX's hierarchies, in the repository: Tests/data/adult. Missing data fails the test.</summary>
     public static string Adult
     {
         get
         {
-            var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "adult"));
+            var path = Path.GetFullPath(Path.Combine(Root, "Tests", "data", "adult"));
             return File.Exists(Path.Combine(path, "adult.csv"))
                 ? path
                 : throw new InvalidOperationException($"the UCI Adult data set is missing: expected {path}/adult.csv");
