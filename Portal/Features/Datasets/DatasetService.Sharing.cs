@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.Notifications;
 using Portal.Features.SignIn;
 using Portal.Features.VirtualOrganizations;

@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
-using Portal.Features.Users;
 
 namespace Portal.Features.VirtualOrganizations;
 
