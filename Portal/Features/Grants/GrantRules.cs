@@ -7,7 +7,7 @@ using Portal.Features.SignIn;
 using Portal.Features.VirtualOrganizations;
 using Portal.Policy;
 using Portal.Policy.Duo;
-using P = Portal.Policy.Model;
+using Portal.Policy.Model;
 
 namespace Portal.Features.Grants;
 
@@ -139,12 +139,12 @@ internal static class GrantRules
     /// <summary>Does the purpose fit the dataset's DUO conditions? Ethics approval is the request's business, not the grant's.</summary>
     public static Failure? FitsDataUse(Dataset dataset, Purpose purpose, string field)
     {
-        var declared = new P.DeclaredPurpose(PurposeCodes.Parse(purpose.Code), purpose.Disease, purpose.Commercial, "granted");
+        var declared = new DeclaredPurpose(PurposeCodes.Parse(purpose.Code), purpose.Disease, purpose.Commercial, "granted");
         var reasons = DuoMatcher.Match(PolicyMapping.ToPolicy(dataset.DataUse), declared, DiseaseHierarchy.Default);
         return reasons.IsEmpty
             ? null
             : Failure.Invalid(field, $"{purpose} does not fit the data use conditions of \"{dataset.Name}\": "
-                + string.Join(" ", reasons.ToList().Select(P.ReasonCatalog.Sentence)));
+                + string.Join(" ", reasons.ToList().Select(ReasonCatalog.Sentence)));
     }
 
     /// <summary>Column names the dataset has, without duplicates; null stays null (everything the profile lets out).</summary>

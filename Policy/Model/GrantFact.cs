@@ -4,7 +4,7 @@ namespace Portal.Policy.Model;
 /// Permission for a target to export one dataset between <see cref="ValidFrom"/> (inclusive) and
 /// <see cref="ValidUntil"/> (exclusive) for the listed purposes. A revoked grant never permits, whatever its dates.
 /// </summary>
-public sealed record Grant(
+public sealed record GrantFact(
     Guid Id,
     Guid DatasetId,
     GrantTarget Target,

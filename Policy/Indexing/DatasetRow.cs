@@ -8,12 +8,12 @@ namespace Portal.Policy.Indexing;
 /// short (a few owners, stewards and VOs), so a linear scan over ints beats any hashing. A struct stored inside
 /// its <see cref="DatasetNode"/> (one pointer hop less per decision); the default value means "no such dataset".
 /// </summary>
-internal readonly struct DatasetFacts
+internal readonly struct DatasetRow
 {
-    public DatasetFacts(Dataset dataset, GuidInterner ids, DiseaseIndex diseases)
+    public DatasetRow(DatasetFact dataset, GuidInterner ids, DiseaseIndex diseases)
     {
         Dataset = dataset;
-        Withdrawn = dataset.Status == DatasetStatus.Withdrawn;
+        Withdrawn = dataset.Status == DatasetAvailability.Withdrawn;
         Primary = dataset.DataUse.Primary;
         Modifiers = dataset.DataUse.Modifiers;
         OwnersAndStewards = [.. dataset.Owners.Concat(dataset.Stewards).Select(id => ids.Find(id))];
@@ -22,7 +22,7 @@ internal readonly struct DatasetFacts
     }
 
     /// <summary>Null: the dataset is unknown or was removed.</summary>
-    public Dataset? Dataset { get; }
+    public DatasetFact? Dataset { get; }
 
     public bool Withdrawn { get; }
 

@@ -1,6 +1,6 @@
 namespace Portal.Policy.Model;
 
-public enum DatasetStatus : byte
+public enum DatasetAvailability : byte
 {
     Active,
     Withdrawn,

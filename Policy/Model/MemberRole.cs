@@ -1,6 +1,6 @@
 namespace Portal.Policy.Model;
 
-public enum VoRole : byte
+public enum MemberRole : byte
 {
     Member,
     Admin,
