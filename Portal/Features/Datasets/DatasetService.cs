@@ -389,12 +389,12 @@ public sealed partial class DatasetService(
         {
             grant.ProfileVersion = d.ProfileVersion;
         }
-        var covered = (await Grants.GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId).Distinct();
+        var covered = (await GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId).Distinct();
         foreach (var user in covered)
         {
             notifications.Notify(db, Recipient.User(user), "dataset.profile_changed", $"{d.Name}: anonymization changed",
                 $"The owner changed how \"{d.Name}\" is anonymized (profile version {d.ProfileVersion}). Your next exports use it; earlier downloads are unchanged.",
-                Grants.GrantLinks.MyGrants);
+                GrantLinks.MyGrants);
         }
         return live.Select(g => g.Id).ToList();
     }

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.SignIn;
 
-namespace Portal.Features.VirtualOrganizations;
+namespace Portal.Kernel;
 
 /// <summary>
 /// The authorization rules of the VO services, read from the database inside the operation's own transaction.
@@ -10,7 +10,7 @@ namespace Portal.Features.VirtualOrganizations;
 /// rather than the engine: the engine follows the database a few milliseconds later, and a decision such as
 /// "is this the last admin" must see the very rows the change is about to modify.
 /// </summary>
-internal static class VoAccess
+public static class VoAccess
 {
     /// <summary>The caller's user row: unknown principals are not signed in, suspended users may do nothing.</summary>
     public static async Task<Outcome<User>> CallerAsync(PortalDb db, Caller caller, CancellationToken ct)

@@ -9,13 +9,13 @@ using Portal.Policy;
 using Portal.Policy.Duo;
 using Portal.Policy.Model;
 
-namespace Portal.Features.Grants;
+namespace Portal.Kernel;
 
 /// <summary>
 /// The rules the request and grant services share. Like VoAccess, they read the database inside the operation's own
 /// transaction: deciding a request must see the very rows the decision changes, not the engine's copy a moment later.
 /// </summary>
-internal static class GrantRules
+public static class GrantRules
 {
     public const int DescriptionMax = 4000;
     public const int EthicsMax = 200;
@@ -244,7 +244,7 @@ internal static class GrantRules
 }
 
 /// <summary>One person a grant covers now, and until when (the grant's end, or their membership's if sooner).</summary>
-internal sealed record Coverage(Grant Grant, Guid UserId, string DisplayName, string? Institution, DateTimeOffset Until);
+public sealed record Coverage(Grant Grant, Guid UserId, string DisplayName, string? Institution, DateTimeOffset Until);
 
 public static class GrantStatus
 {
