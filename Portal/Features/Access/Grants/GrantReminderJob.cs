@@ -5,7 +5,7 @@ using Portal.Features.Audit;
 using Portal.Features.Notifications;
 using Portal.Hosting;
 
-namespace Portal.Features.Grants;
+namespace Portal.Features.Access.Grants;
 
 /// <summary>
 /// Reminds grantees and the dataset's owner 14 and 3 days before a grant ends. Runs once per cluster (ClusterSingleton)
@@ -89,7 +89,7 @@ public sealed class GrantReminderJob(
     private async Task<bool> RemindAsync(Guid grantId, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var grant = await GrantService.WithNames(db).SingleAsync(g => g.Id == grantId, ct);
+        var grant = await GrantViews.WithNames(db).SingleAsync(g => g.Id == grantId, ct);
         var left = grant.ValidUntil - now;
         var days = Thresholds.Last(t => left <= TimeSpan.FromDays(t));
         if (await db.GrantReminders.AnyAsync(r => r.GrantId == grantId && r.DaysBefore == days && r.ValidUntil == grant.ValidUntil, ct))
@@ -97,16 +97,16 @@ public sealed class GrantReminderJob(
             return false;
         }
         var dataset = grant.Dataset!;
-        var covered = (await GrantRules.CoverageAsync(db, [grant], now, ct)).Select(c => c.UserId).Distinct().ToList();
+        var covered = (await GrantCoverage.CoverageAsync(db, [grant], now, ct)).Select(c => c.UserId).Distinct().ToList();
         var end = $"{grant.ValidUntil:yyyy-MM-dd HH:mm} UTC";
         foreach (var userId in covered)
         {
             notifications.Notify(db, Recipient.User(userId), "grant.reminder", $"Your access to {dataset.Name} ends in {days} days",
-                $"Your access to \"{dataset.Name}\" ({GrantService.Via(grant)}) ends on {end}. Ask for an extension from your grants page if you need more time.",
+                $"Your access to \"{dataset.Name}\" ({GrantViews.Via(grant)}) ends on {end}. Ask for an extension from your grants page if you need more time.",
                 GrantLinks.MyGrants);
         }
         notifications.Notify(db, Recipient.User(dataset.OwnerId), "grant.reminder", $"A grant on {dataset.Name} ends in {days} days",
-            $"The grant on \"{dataset.Name}\" to {grant.GranteeUser?.DisplayName ?? GrantService.Via(grant)} ends on {end}.",
+            $"The grant on \"{dataset.Name}\" to {grant.GranteeUser?.DisplayName ?? GrantViews.Via(grant)} ends on {end}.",
             GrantLinks.DatasetAccess(dataset.Id));
         db.GrantReminders.Add(new GrantReminder { GrantId = grantId, DaysBefore = days, ValidUntil = grant.ValidUntil, SentAt = now });
         audit.Add(db, "grant.reminder_sent", AuditOutcome.Success, AuditActor.System, voId: grant.GranteeVoId, datasetId: dataset.Id, grantId: grantId,

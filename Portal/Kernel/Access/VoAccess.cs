@@ -1,8 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.SignIn;
 
-namespace Portal.Kernel;
+namespace Portal.Kernel.Access;
 
 /// <summary>
 /// The authorization rules of the VO services, read from the database inside the operation's own transaction.
@@ -13,24 +12,12 @@ namespace Portal.Kernel;
 public static class VoAccess
 {
     /// <summary>The caller's user row: unknown principals are not signed in, suspended users may do nothing.</summary>
-    public static async Task<Outcome<User>> CallerAsync(PortalDb db, Caller caller, CancellationToken ct)
-    {
-        if (caller.UserId is not { } id)
-        {
-            return Failure.SignInRequired;
-        }
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct);
-        if (user is null)
-        {
-            return Failure.SignInRequired;
-        }
-        return user.Suspended ? Failure.Forbidden("Your account is suspended.") : user;
-    }
+    public static Task<Outcome<User>> CallerAsync(PortalDb db, Caller caller, CancellationToken ct) => caller.ResolveAsync(db, ct);
 
     public static async Task<Outcome<VirtualOrganization>> VoAsync(PortalDb db, Guid voId, CancellationToken ct)
     {
         var vo = await db.VirtualOrganizations.SingleOrDefaultAsync(v => v.Id == voId && v.ArchivedAt == null, ct);
-        return vo is null ? Failure.NotFound("No such virtual organization.") : vo;
+        return vo is null ? Failure.NotFound("access.vo.not_found", "No such virtual organization.") : vo;
     }
 
     public static Task<Membership?> MembershipAsync(PortalDb db, Guid voId, Guid userId, CancellationToken ct) =>
@@ -64,7 +51,7 @@ public static class VoAccess
         var (me, vo) = both.Value;
         return IsLiveAdmin(await MembershipAsync(db, voId, me.Id, ct), now)
             ? (me, vo)
-            : Failure.Forbidden($"Only an admin of \"{vo.Name}\" may {action}.");
+            : Failure.Forbidden("access.vo.admin_required", $"Only an admin of \"{vo.Name}\" may {action}.");
     }
 
     /// <summary>

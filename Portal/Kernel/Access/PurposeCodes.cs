@@ -1,7 +1,7 @@
 using Portal.Policy.Duo;
 using Portal.Policy.Model;
 
-namespace Portal.Kernel;
+namespace Portal.Kernel.Access;
 
 /// <summary>Reads a declared purpose as people and scripts write it: "DS:HIV", "HMB", "MDS:B20".</summary>
 public static class PurposeCodes
