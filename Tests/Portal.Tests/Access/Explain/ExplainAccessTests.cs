@@ -4,7 +4,7 @@ using System.Text.Json;
 using Portal.Features.Demo;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Access;
+namespace Portal.Tests.Access.Explain;
 
 public sealed class ExplainTests(DemoPortalFactory portal) : IClassFixture<DemoPortalFactory>
 {
@@ -76,18 +76,15 @@ public sealed class ExplainTests(DemoPortalFactory portal) : IClassFixture<DemoP
     }
 
     [Theory]
-    [InlineData("purpose=", "purpose")]
-    [InlineData("purpose=XYZ", "purpose")]
-    [InlineData("purpose=HMB:HIV", "purpose")]
-    [InlineData("purpose=HMB&action=delete", "action")]
-    public async Task Bad_input_is_a_problem_naming_the_field(string query, string field)
+    [InlineData("purpose=", "purpose", "access.purpose.invalid")]
+    [InlineData("purpose=XYZ", "purpose", "access.purpose.invalid")]
+    [InlineData("purpose=HMB:HIV", "purpose", "access.purpose.invalid")]
+    [InlineData("purpose=HMB&action=delete", "action", "access.explain.unknown_action")]
+    public async Task Bad_input_is_a_problem_with_its_code_naming_the_field(string query, string field, string code)
     {
         using var bob = await SignedInAsync(DemoSeed.Bob);
         using var response = await bob.GetAsync(Explain(DemoSeed.PatientsDataset, query));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+        await AccessProblem.AssertAsync(response, HttpStatusCode.BadRequest, code, field);
     }
 
     [Fact]

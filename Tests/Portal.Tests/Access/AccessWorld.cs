@@ -5,19 +5,18 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Datasets;
 using Portal.Features.Demo;
-using Portal.Features.Grants;
 using Portal.Features.VirtualOrganizations;
 using Portal.Policy;
 using Portal.Policy.Model;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Grants;
+namespace Portal.Tests.Access;
 
 /// <summary>
 /// Fresh scenes on the demo data, written straight into the database (not through the services under test): a dataset
 /// of Alice's (Carol stewards it) shared into the demo VO, so that tests in one class never share a request or grant.
 /// </summary>
-internal static class GrantWorld
+internal static class AccessWorld
 {
     public static readonly string[] Columns = ["patient_id", "birth_date", "sex", "diagnosis_code", "cd4_count", "research_consent"];
 

@@ -2,7 +2,7 @@ using System.Net;
 using Portal.Features.Demo;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Grants;
+namespace Portal.Tests.Access;
 
 /// <summary>The pages render (prerendered, through the same services) for the people they are for, and refuse the others.</summary>
 public sealed class GrantPagesTests(DemoPortalFactory portal) : IClassFixture<DemoPortalFactory>
@@ -18,7 +18,7 @@ public sealed class GrantPagesTests(DemoPortalFactory portal) : IClassFixture<De
     public async Task A_page_shows_what_the_service_gives_the_caller(string who, string path, string expected)
     {
         var user = who switch { "alice" => DemoSeed.Alice, "carol" => DemoSeed.Carol, _ => DemoSeed.Bob };
-        using var client = await GrantWorld.AsAsync(portal, user);
+        using var client = await AccessWorld.AsAsync(portal, user);
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Portal.Features.Demo;
 using Portal.Tests.Notifications;
 
-namespace Portal.Tests.Grants;
+namespace Portal.Tests.Access.Decisions;
 
 /// <summary>Requests, decisions and revocations reach people by e-mail too: what the SMTP sink on loopback received.</summary>
 public sealed class DecisionEmailTests(SmtpPortalFactory portal) : IClassFixture<SmtpPortalFactory>
@@ -16,16 +16,16 @@ public sealed class DecisionEmailTests(SmtpPortalFactory portal) : IClassFixture
     [Fact]
     public async Task A_request_is_mailed_to_owner_and_steward_its_approval_and_the_revocation_to_the_researcher()
     {
-        var dataset = await GrantWorld.DatasetAsync(portal);
-        var name = GrantWorld.NameOf(dataset);
-        using var bob = await GrantWorld.AsAsync(portal, DemoSeed.Bob);
-        var request = await GrantWorld.CreatedRequestAsync(bob, GrantWorld.Request(dataset, portal.Clock.GetUtcNow()));
+        var dataset = await AccessWorld.DatasetAsync(portal);
+        var name = AccessWorld.NameOf(dataset);
+        using var bob = await AccessWorld.AsAsync(portal, DemoSeed.Bob);
+        var request = await AccessWorld.CreatedRequestAsync(bob, AccessWorld.Request(dataset, portal.Clock.GetUtcNow()));
 
         var toAlice = await portal.Sink.WaitForAsync(m => m.To.Contains(Alice) && m.Message.Subject == $"Bob Researcher asks for {name}");
         Assert.Contains($"{SmtpPortalFactory.PublicBaseUrl}/access-requests/inbox", toAlice.Text, StringComparison.Ordinal);
         await portal.Sink.WaitForAsync(m => m.To.Contains(Carol) && m.Message.Subject == $"Bob Researcher asks for {name}");
 
-        using var alice = await GrantWorld.AsAsync(portal, DemoSeed.Alice);
+        using var alice = await AccessWorld.AsAsync(portal, DemoSeed.Alice);
         using var approved = await alice.PostAsJsonAsync($"/api/access-requests/{request.GetProperty("id").GetGuid()}/approve", new { });
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         var grantId = (await approved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("grantId").GetGuid();
@@ -41,12 +41,12 @@ public sealed class DecisionEmailTests(SmtpPortalFactory portal) : IClassFixture
     [Fact]
     public async Task A_denial_is_mailed_to_the_researcher_with_its_reason()
     {
-        var dataset = await GrantWorld.DatasetAsync(portal);
-        var name = GrantWorld.NameOf(dataset);
-        using var bob = await GrantWorld.AsAsync(portal, DemoSeed.Bob);
-        var request = await GrantWorld.CreatedRequestAsync(bob, GrantWorld.Request(dataset, portal.Clock.GetUtcNow()));
+        var dataset = await AccessWorld.DatasetAsync(portal);
+        var name = AccessWorld.NameOf(dataset);
+        using var bob = await AccessWorld.AsAsync(portal, DemoSeed.Bob);
+        var request = await AccessWorld.CreatedRequestAsync(bob, AccessWorld.Request(dataset, portal.Clock.GetUtcNow()));
 
-        using var carol = await GrantWorld.AsAsync(portal, DemoSeed.Carol);
+        using var carol = await AccessWorld.AsAsync(portal, DemoSeed.Carol);
         using var denied = await carol.PostAsJsonAsync($"/api/access-requests/{request.GetProperty("id").GetGuid()}/deny", new { reason = "The ethics approval has lapsed." });
         Assert.Equal(HttpStatusCode.OK, denied.StatusCode);
         var mail = await portal.Sink.WaitForAsync(m => m.To.Contains(Bob) && m.Message.Subject == $"Your request for {name} was denied");

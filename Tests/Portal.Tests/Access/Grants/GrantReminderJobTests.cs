@@ -2,11 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.Access.Grants;
 using Portal.Features.Demo;
-using Portal.Features.Grants;
 using Portal.Tests.Notifications;
 
-namespace Portal.Tests.Grants;
+namespace Portal.Tests.Access.Grants;
 
 /// <summary>
 /// Grants end by themselves, and their grantees and owner hear of it 14 and 3 days before, once each. This class moves
@@ -19,9 +19,9 @@ public sealed class GrantReminderTests(SmtpPortalFactory portal) : IClassFixture
     [Fact]
     public async Task Reminders_go_out_at_14_and_3_days_once_each_and_the_ended_grant_is_shown_as_ended()
     {
-        var dataset = await GrantWorld.DatasetAsync(portal);
-        var name = GrantWorld.NameOf(dataset);
-        var grantId = await GrantWorld.BobGrantAsync(portal, dataset, TimeSpan.FromDays(20));
+        var dataset = await AccessWorld.DatasetAsync(portal);
+        var name = AccessWorld.NameOf(dataset);
+        var grantId = await AccessWorld.BobGrantAsync(portal, dataset, TimeSpan.FromDays(20));
 
         await Job.RunOnceAsync(CancellationToken.None);
         Assert.Empty(await RemindersAsync(grantId));
@@ -50,12 +50,12 @@ public sealed class GrantReminderTests(SmtpPortalFactory portal) : IClassFixture
         portal.Clock.Advance(TimeSpan.FromDays(4)); // ended a day ago
         await Job.RunOnceAsync(CancellationToken.None);
         Assert.Equal(4, (await RemindersAsync(grantId)).Count);
-        using var bob = await GrantWorld.AsAsync(portal, DemoSeed.Bob);
+        using var bob = await AccessWorld.AsAsync(portal, DemoSeed.Bob);
         var live = await bob.GetFromJsonAsync<JsonElement>("/api/grants/mine");
         Assert.DoesNotContain(live.EnumerateArray(), g => g.GetProperty("id").GetGuid() == grantId);
         var all = await bob.GetFromJsonAsync<JsonElement>("/api/grants/mine?includeEnded=true");
         Assert.Equal("Ended", all.EnumerateArray().Single(g => g.GetProperty("id").GetGuid() == grantId).GetProperty("status").GetString());
-        using var alice = await GrantWorld.AsAsync(portal, DemoSeed.Alice);
+        using var alice = await AccessWorld.AsAsync(portal, DemoSeed.Alice);
         var ofDataset = await alice.GetFromJsonAsync<JsonElement>($"/api/grants/datasets/{dataset}");
         Assert.Equal("Ended", ofDataset.EnumerateArray().Single(g => g.GetProperty("id").GetGuid() == grantId).GetProperty("status").GetString());
         var access = await alice.GetFromJsonAsync<JsonElement>($"/api/grants/datasets/{dataset}/access");
@@ -65,7 +65,7 @@ public sealed class GrantReminderTests(SmtpPortalFactory portal) : IClassFixture
     private async Task<List<(Guid User, int Days)>> RemindersAsync(Guid grantId)
     {
         await using var db = portal.CreateDb();
-        var name = GrantWorld.NameOf((await db.Grants.SingleAsync(g => g.Id == grantId)).DatasetId);
+        var name = AccessWorld.NameOf((await db.Grants.SingleAsync(g => g.Id == grantId)).DatasetId);
         var rows = await db.Notifications.Where(n => n.Kind == "grant.reminder" && n.Title.Contains(name)).Select(n => new { n.UserId, n.Title }).ToListAsync();
         return [.. rows.Select(r => (r.UserId!.Value, r.Title.Contains("in 14 days", StringComparison.Ordinal) ? 14 : 3)).OrderBy(r => r.Value).ThenBy(r => r.Item2)];
     }
