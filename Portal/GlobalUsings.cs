@@ -2,3 +2,4 @@
 // so that a feature's usings name only what it borrows from elsewhere (the architecture tests check those).
 global using Portal.Data.Entities;
 global using Portal.Kernel;
+global using Portal.Kernel.Access;

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.AccessRequests;
 using Portal.Features.Audit;
 using Portal.Features.Datasets;
-using Portal.Features.Grants;
 using Portal.Features.Notifications;
 using Portal.Features.VirtualOrganizations;
 

@@ -3,12 +3,10 @@ using MudBlazor.Services;
 using Portal.Components;
 using Portal.Data;
 using Portal.Features.Access;
-using Portal.Features.AccessRequests;
 using Portal.Features.Audit;
 using Portal.Features.Datasets;
 using Portal.Features.Demo;
 using Portal.Features.Exports;
-using Portal.Features.Grants;
 using Portal.Features.Me;
 using Portal.Features.Notifications;
 using Portal.Features.Passports;
@@ -48,16 +46,11 @@ public static class PortalApp
         services.AddSingleton<Features.Exports.DatasetSources>();
         services.AddSingleton<Features.Exports.PseudonymKeys>();
         services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));
-        services.AddSingleton<PolicySync>();
-        services.AddHostedService(sp => sp.GetRequiredService<PolicySync>());
         services.AddPortalNotifications(builder.Configuration);
         services.AddSingleton<VoService>();
         services.AddSingleton<InvitationService>();
         services.AddSingleton<JoinRequestService>();
-        services.AddSingleton<Features.Grants.GrantService>();
-        services.AddSingleton<Features.AccessRequests.AccessRequestService>();
-        services.AddSingleton<Features.Grants.GrantReminderJob>();
-        services.AddHostedService(sp => sp.GetRequiredService<Features.Grants.GrantReminderJob>());
+        services.AddAccess();
         services.AddSingleton<Features.Datasets.UploadSweepJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Datasets.UploadSweepJob>());
         services.AddSingleton<DatasetService>();
@@ -102,7 +95,6 @@ public static class PortalApp
 
         var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(RateLimits.ApiPolicy);
         api.MapMeApi();
-        api.MapExplainApi();
         api.MapExportApi();
         api.MapTokenApi();
         api.MapAuditApi();
@@ -110,8 +102,7 @@ public static class PortalApp
         api.MapVoApi();
         api.MapDatasetApi();
         api.MapNotificationsApi();
-        api.MapAccessRequestApi();
-        api.MapGrantApi();
+        api.MapAccess();
 
         app.MapSignOut();
         if (app.Services.GetRequiredService<SamlSettings>().Enabled)

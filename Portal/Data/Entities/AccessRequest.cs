@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Features.Datasets;
-using Portal.Features.Grants;
 using Portal.Features.VirtualOrganizations;
 
 namespace Portal.Data.Entities;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Portal.Features.AccessRequests;
 using Portal.Features.Datasets;
 using Portal.Features.VirtualOrganizations;
 

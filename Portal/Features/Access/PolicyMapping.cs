@@ -1,7 +1,3 @@
-using Portal.Features.AccessRequests;
-using Portal.Features.Datasets;
-using Portal.Features.Grants;
-using Portal.Features.VirtualOrganizations;
 using Portal.Policy.Model;
 
 namespace Portal.Features.Access;

@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.AccessRequests;
 using Portal.Features.Audit;
 using Portal.Features.Datasets;
 using Portal.Features.Exports;
-using Portal.Features.Grants;
 using Portal.Features.VirtualOrganizations;
 
 namespace Portal.Features.Demo;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Grants;
 using Portal.Features.SignIn;
 using Portal.Features.Tokens;
 using Portal.Features.VirtualOrganizations;

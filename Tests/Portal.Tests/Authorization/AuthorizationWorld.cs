@@ -1,10 +1,8 @@
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Features.AccessRequests;
 using Portal.Features.Datasets;
 using Portal.Features.Demo;
-using Portal.Features.Grants;
 using Portal.Features.VirtualOrganizations;
 using Portal.Tests.Infrastructure;
 

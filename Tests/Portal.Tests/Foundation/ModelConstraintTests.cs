@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Portal.Features.AccessRequests;
 using Portal.Features.Demo;
-using Portal.Features.Grants;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Foundation;
