@@ -28,7 +28,7 @@ public static class PortalApp
         var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
         var saml = SamlSettings.Read(builder.Configuration);
         var oidc = Features.SignIn.Oidc.OidcSettings.Read(builder.Configuration);
-        Features.Exports.DatasetSources.ReadClassCount(builder.Configuration);
+        Features.Datasets.Sources.DatasetSources.ReadClassCount(builder.Configuration);
 
         builder.AddPortalLogging();
         builder.AddPortalTelemetry();
@@ -44,9 +44,6 @@ public static class PortalApp
         services.AddSingleton<Features.Tokens.TokenService>();
         services.AddSingleton<AuditReview>();
         services.AddSingleton<Features.Passports.VisaKeys>();
-        services.AddSingleton<Features.Exports.DatasetCredentials>();
-        services.AddSingleton<Features.Exports.DatasetSources>();
-        services.AddSingleton<Features.Exports.PseudonymKeys>();
         services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));
         services.AddSingleton<PolicySync>();
         services.AddHostedService(sp => sp.GetRequiredService<PolicySync>());
@@ -58,10 +55,8 @@ public static class PortalApp
         services.AddSingleton<Features.AccessRequests.AccessRequestService>();
         services.AddSingleton<Features.Grants.GrantReminderJob>();
         services.AddHostedService(sp => sp.GetRequiredService<Features.Grants.GrantReminderJob>());
-        services.AddSingleton<Features.Datasets.UploadSweepJob>();
-        services.AddHostedService(sp => sp.GetRequiredService<Features.Datasets.UploadSweepJob>());
-        services.AddSingleton<DatasetService>();
-        services.AddSingleton<DatasetUploads>();
+        services.AddDatasets();
+        services.AddExports();
 
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddPortalAuthentication(builder.Environment);
@@ -103,12 +98,12 @@ public static class PortalApp
         var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(RateLimits.ApiPolicy);
         api.MapMeApi();
         api.MapExplainApi();
-        api.MapExportApi();
         api.MapTokenApi();
         api.MapAuditApi();
         api.MapPassportApi(app);
         api.MapVoApi();
-        api.MapDatasetApi();
+        api.MapDatasets();
+        api.MapExports();
         api.MapNotificationsApi();
         api.MapAccessRequestApi();
         api.MapGrantApi();

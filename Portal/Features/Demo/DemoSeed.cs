@@ -3,7 +3,7 @@ using Portal.Data;
 using Portal.Features.AccessRequests;
 using Portal.Features.Audit;
 using Portal.Features.Datasets;
-using Portal.Features.Exports;
+using Portal.Features.Datasets.Sources;
 using Portal.Features.Grants;
 using Portal.Features.VirtualOrganizations;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Portal.Features.Datasets;
+namespace Portal.Features.Datasets.Columns;
 
 /// <summary>
 /// Suggests a class for each column from its name and a few sample values. A suggestion is only a hint to the owner:

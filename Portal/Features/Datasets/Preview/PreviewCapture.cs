@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Portal.Features.Datasets;
+namespace Portal.Features.Datasets.Preview;
 
 /// <summary>
 /// A write-only stream that keeps the first N lines of a JSON Lines export and counts, then forgets, the rest:

@@ -1,5 +1,4 @@
-
-namespace Portal.Features.Datasets;
+namespace Portal.Features.Datasets.Registration;
 
 /// <summary>
 /// Where uploaded dataset files live (Connectors:UploadFolder, also a file root for the connectors) and how big they
@@ -36,15 +35,14 @@ public sealed class DatasetUploads(IConfiguration configuration)
                     total += read;
                     if (total > MaxBytes)
                     {
-                        return new Failure(FailureKind.TooLarge, "dataset.upload.too_large",
-                            $"The file is larger than this portal accepts ({MaxBytes} bytes).", "file");
+                        return TooLarge;
                     }
                     await file.WriteAsync(buffer.AsMemory(0, read), ct);
                 }
             }
             if (total == 0)
             {
-                return Failure.Invalid("file", "The file is empty.");
+                return Failure.Invalid("dataset.upload.empty", "file", "The file is empty.");
             }
             complete = true;
             return name;
@@ -57,6 +55,19 @@ public sealed class DatasetUploads(IConfiguration configuration)
             }
         }
     }
+
+    /// <summary>413: the file is larger than this portal accepts.</summary>
+    public Failure TooLarge => new(FailureKind.TooLarge, "dataset.upload.too_large", $"The file is larger than this portal accepts ({MaxBytes} bytes).", "file");
+
+    public static readonly Failure FormatInvalid = Failure.Invalid("dataset.upload.format_invalid", "format", "format must be csv or parquet.");
+
+    /// <summary>The format from a form field or a file name's extension ("csv", ".parquet"), or null.</summary>
+    public static ConnectorKind? Kind(string? text) => (text ?? "").TrimStart('.').ToUpperInvariant() switch
+    {
+        "CSV" => ConnectorKind.Csv,
+        "PARQUET" => ConnectorKind.Parquet,
+        _ => null,
+    };
 
     /// <summary>Removes a stored upload whose registration was refused.</summary>
     public void Delete(string storedName)

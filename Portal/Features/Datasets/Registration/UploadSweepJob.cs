@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Hosting;
 
-namespace Portal.Features.Datasets;
+namespace Portal.Features.Datasets.Registration;
 
 /// <summary>
 /// Removes uploads no dataset refers to: what a crash leaves behind between storing a file and registering its

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 
-namespace Portal.Features.Exports;
+namespace Portal.Features.Datasets.Sources;
 
 /// <summary>Source passwords at rest: Data-Protection ciphertext, readable only by the portal's own key ring.</summary>
 public sealed class DatasetCredentials(IDataProtectionProvider provider)

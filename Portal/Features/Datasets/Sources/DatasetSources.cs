@@ -2,10 +2,9 @@ using Npgsql;
 using Portal.Connectors.Sources;
 using Portal.Connectors.Sources.Files;
 using Portal.Connectors.Sources.Postgres;
-using Portal.Features.Datasets;
 using Portal.Hosting;
 
-namespace Portal.Features.Exports;
+namespace Portal.Features.Datasets.Sources;
 
 /// <summary>
 /// Opens a dataset's source as the operator allows: PostgreSQL only on allow-listed hosts
@@ -48,7 +47,7 @@ public sealed class DatasetSources(IConfiguration configuration, DatasetCredenti
             case ConnectorKind.PostgreSql:
                 if (!IsHostAllowed(c.Host))
                 {
-                    throw new DatasetSourceException($"The source host '{c.Host}' is not on the operator's allow-list (Connectors:AllowedHosts).");
+                    throw new DatasetSourceException("dataset.source.host_not_allowed", $"The source host '{c.Host}' is not on the operator's allow-list (Connectors:AllowedHosts).");
                 }
                 var csb = new NpgsqlConnectionStringBuilder
                 {
@@ -64,26 +63,27 @@ public sealed class DatasetSources(IConfiguration configuration, DatasetCredenti
                 {
                     ConnectionString = csb.ConnectionString,
                     Schema = c.Schema ?? "public",
-                    Relation = c.Relation ?? throw new DatasetSourceException("The dataset names no table or view."),
+                    Relation = c.Relation ?? throw new DatasetSourceException("dataset.source.no_relation", "The dataset names no table or view."),
                     ClassCount = _classCount,
                 });
             case ConnectorKind.Csv:
             case ConnectorKind.Parquet:
                 if (_fileRoots.Length == 0 || c.FilePath is null)
                 {
-                    throw new DatasetSourceException("File sources need Connectors:FileRoots and a file path.");
+                    throw new DatasetSourceException("dataset.source.no_file_root", "File sources need Connectors:FileRoots and a file path.");
                 }
                 var roots = new FileRoots(_fileRoots);
                 return c.Kind == ConnectorKind.Csv ? new CsvSource(roots, c.FilePath) : new ParquetSource(roots, c.FilePath);
             default:
-                throw new DatasetSourceException($"Unknown connector kind {c.Kind}.");
+                throw new DatasetSourceException("dataset.source.unknown_kind", $"Unknown connector kind {c.Kind}.");
         }
     }
 }
 
-public sealed class DatasetSourceException : Exception
+/// <summary>A source the operator's settings do not let the portal open; <see cref="Code"/> is listed in docs/errors.md.</summary>
+#pragma warning disable CA1032 // Every refusal has a code.
+public sealed class DatasetSourceException(string code, string message) : Exception(message)
+#pragma warning restore CA1032
 {
-    public DatasetSourceException() { }
-    public DatasetSourceException(string message) : base(message) { }
-    public DatasetSourceException(string message, Exception inner) : base(message, inner) { }
+    public string Code { get; } = code;
 }

@@ -2,7 +2,7 @@ using Portal.Connectors.Anonymization;
 using Portal.Features.Keys;
 using Portal.Hosting;
 
-namespace Portal.Features.Exports;
+namespace Portal.Features.Datasets.Sources;
 
 /// <summary>Derives each grant's pseudonym key from the master secret; the connector only ever sees derived keys.</summary>
 public sealed class PseudonymKeys(IConfiguration configuration)

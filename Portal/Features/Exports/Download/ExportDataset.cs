@@ -1,234 +1,125 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Connectors;
 using Portal.Connectors.Anonymization;
 using Portal.Connectors.Writers;
 using Portal.Data;
-using Portal.Features.Access;
-using Portal.Features.Audit;
-using Portal.Features.SignIn;
+using Portal.Features.Datasets.Sources;
+using Portal.Features.Tokens;
 using Portal.Policy;
 using Portal.Policy.Model;
 
-namespace Portal.Features.Exports;
+namespace Portal.Features.Exports.Download;
 
 /// <summary>
-/// GET /api/datasets/{id}/export: the moment data leaves. The policy decides with the caller's declared purpose; on
-/// permit, "export.started" is committed before the first byte, the connector streams under exactly the decision's
-/// obligations, and "export.completed" (or "export.aborted") records the manifest. A revocation, expiry or suspension
-/// during the stream ends it within half a second, and the response is cut off, visibly incomplete.
+/// GET /api/datasets/{id}/export: the moment data leaves. The policy decides with the caller's declared purpose; a
+/// denial is audited with the policy's reason codes; on permit the dataset's profile and source are opened and
+/// <see cref="ExportStream"/> streams under exactly the decision's obligations.
 /// </summary>
-internal static class ExportApi
+public static class ExportDataset
 {
-    public static void MapExportApi(this RouteGroupBuilder api) =>
-        api.MapGet("/datasets/{id:guid}/export", ExportAsync)
-            .WithName("ExportDataset")
+    /// <summary>The query: declared purpose (DUO), commercial use, ethics reference, format (csv, jsonl, parquet), gzip.</summary>
+    public sealed record Input(string? Purpose, bool? Commercial, string? Ethics, string? Format, bool? Gzip);
+
+    internal static RouteHandlerBuilder Map(RouteGroupBuilder api) =>
+        api.MapGet("/datasets/{id:guid}/export", EndpointAsync)
+            .WithName("ExportDataset").WithTags("Exports")
             .WithSummary("Stream the dataset, anonymized under your grant, for a declared purpose (csv, jsonl or parquet; gzip on request).");
 
-    private static readonly TimeSpan RecheckEvery = TimeSpan.FromMilliseconds(500);
-
-    private static async Task<IResult> ExportAsync(
-        Guid id, string? purpose, bool? commercial, string? ethics, string? format, bool? gzip,
-        HttpContext http, PolicyEngine engine, PortalDb db, AuditLog audit, DatasetSources sources, PseudonymKeys keys,
-        TimeProvider time, ILoggerFactory logs, Hosting.PortalMetrics metrics)
+    private static async Task<IResult> EndpointAsync(
+        Guid id, [AsParameters] Input input, Caller caller, [AsParameters] ExportServices services, HttpContext http)
     {
-        if (http.User.UserId() is not { } me)
+        if (caller.UserId is not { } me)
         {
             return TypedResults.Unauthorized();
         }
-        if (!PurposeCodes.TryParseDeclared(purpose, commercial ?? false, ethics, out var declared, out var purposeError))
+        if (!PurposeCodes.TryParseDeclared(input.Purpose, input.Commercial ?? false, input.Ethics, out var declared, out var purposeError))
         {
-            return Failure.Invalid("purpose", purposeError!).ToProblem();
+            return Failure.Invalid("export.purpose.invalid", "purpose", purposeError!).ToProblem();
         }
-        if (!TryFormat(format, out var exportFormat))
+        if (!ExportFormats.TryParse(input.Format, out var format))
         {
-            return Failure.Invalid("format", $"Unknown format '{format}'; use csv, jsonl or parquet.").ToProblem();
+            return Failure.Invalid("export.format.unknown", "format", $"Unknown format '{input.Format}'; use csv, jsonl or parquet.").ToProblem();
         }
-        var actor = Caller.From(http).Actor;
-        var question = new AccessQuestion(me, PolicyAction.ExportData, id, time.GetUtcNow(), declared, Tokens.BearerTokens.ClientOf(http.User));
-        var decision = engine.Decide(question);
-        metrics.Decision("export", decision.Effect);
+        var question = new AccessQuestion(me, PolicyAction.ExportData, id, services.Time.GetUtcNow(), declared, BearerTokens.ClientOf(caller.Principal));
+        var decision = services.Engine.Decide(question);
+        services.Metrics.Decision("export", decision.Effect);
         var purposeText = declared.Disease is null ? declared.Code.ToString() : $"{declared.Code}:{declared.Disease}";
+
+        await using var db = await services.Dbs.CreateDbContextAsync(http.RequestAborted);
         if (!decision.IsPermit)
         {
-            var reasons = decision.Explain();
-            audit.Add(db, "export.denied", AuditOutcome.Denied, actor, datasetId: id, reason: reasons.Count > 0 ? reasons[0].Code : null,
-                details: new { purpose = purposeText, format = exportFormat.ToString(), reasons = reasons.Select(r => r.Code) });
-            await db.SaveChangesAsync(http.RequestAborted);
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Export not permitted.",
-                detail: string.Join(" ", reasons.Select(r => r.Sentence)),
-                extensions: new Dictionary<string, object?> { ["reasons"] = reasons.Select(r => new { code = r.Code, sentence = r.Sentence }).ToList() });
+            return await DeniedAsync(services, db, caller, id, decision, purposeText, format, http.RequestAborted);
         }
+        var prepared = await PrepareAsync(services, db, caller, question, decision, purposeText, format, input.Gzip ?? false, http.RequestAborted);
+        if (prepared.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        return await ExportStream.RunAsync(http, services, db, prepared.Export!);
+    }
 
+    /// <summary>403 with the policy's reasons, each a code and a sentence; the first reason is the problem's code and the audit reason.</summary>
+    private static async Task<IResult> DeniedAsync(ExportServices services, PortalDb db, Caller caller, Guid id, Decision decision,
+        string purposeText, ExportFormat format, CancellationToken ct)
+    {
+        var reasons = decision.Explain();
+        var code = reasons.Count > 0 ? reasons[0].Code : "policy.denied";
+        services.Audit.Add(db, "export.denied", AuditOutcome.Denied, caller.Actor, datasetId: id, reason: reasons.Count > 0 ? reasons[0].Code : null,
+            details: new { purpose = purposeText, format = format.ToString(), reasons = reasons.Select(r => r.Code) });
+        await db.SaveChangesAsync(ct);
+        return ExportProblems.Problem(StatusCodes.Status403Forbidden, code, "Export not permitted.", string.Join(" ", reasons.Select(r => r.Sentence)),
+            new Dictionary<string, object?> { ["reasons"] = reasons.Select(r => new { code = r.Code, sentence = r.Sentence }).ToList() });
+    }
+
+    private sealed record Prepared(PermittedExport? Export, IResult? Refusal);
+
+    /// <summary>The dataset's profile and source opened under the decision's obligations, or the problem that stops the export before any byte.</summary>
+    private static async Task<Prepared> PrepareAsync(ExportServices services, PortalDb db, Caller caller, AccessQuestion question, Decision decision,
+        string purposeText, ExportFormat format, bool gzip, CancellationToken ct)
+    {
+        var id = question.ResourceId;
         var grant = decision.Obligations.Grant!;
-        var dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == id, http.RequestAborted);
+        var dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == id, ct);
         if (dataset.AnonymizationProfile is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The dataset has no anonymization profile yet.",
-                detail: "Nothing can leave a dataset before its owner sets how it is anonymized.");
+            return new(null, ExportProblems.Problem(StatusCodes.Status409Conflict, "export.profile.missing", "The dataset has no anonymization profile yet.",
+                "Nothing can leave a dataset before its owner sets how it is anonymized."));
         }
-        if (!keys.IsConfigured)
+        if (!services.Keys.IsConfigured)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Exports are not configured.",
-                detail: "The portal has no pseudonym master secret; ask its operator.");
+            return new(null, ExportProblems.Problem(StatusCodes.Status503ServiceUnavailable, "export.not_configured", "Exports are not configured.",
+                "The portal has no pseudonym master secret; ask its operator."));
         }
         AnonymizationProfile profile;
         Connectors.Sources.ExportSource source;
         try
         {
             profile = AnonymizationProfile.Parse(dataset.AnonymizationProfile);
-            source = sources.Open(dataset);
+            source = services.Sources.Open(dataset);
         }
         catch (Exception e) when (e is ProfileValidationException or DatasetSourceException)
         {
-            audit.Add(db, "export.failed", AuditOutcome.Failure, actor, datasetId: id, grantId: grant.Id, reason: "export.source", details: new { error = e.Message });
-            await db.SaveChangesAsync(http.RequestAborted);
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The dataset's source cannot be read now.", detail: e.Message);
+            var code = e is DatasetSourceException unusable ? unusable.Code : ProfileValidationException.Code;
+            services.Audit.Add(db, "export.failed", AuditOutcome.Failure, caller.Actor, datasetId: id, grantId: grant.Id, reason: code, details: new { error = e.Message });
+            await db.SaveChangesAsync(ct);
+            return new(null, ExportProblems.Problem(StatusCodes.Status503ServiceUnavailable, code, "The dataset's source cannot be read now.", e.Message));
         }
-
         var request = new ExportRequest
         {
             Profile = profile,
+            // The consent rules speak the declared purpose as people write it: "DS:HIV", "HMB".
             Purpose = ConsentPurpose(decision.Obligations.ConsentFilterPurpose),
             PurposeText = purposeText,
-            GrantKey = keys.ForGrant(grant.Id),
+            GrantKey = services.Keys.ForGrant(grant.Id),
             GrantId = grant.Id.ToString("D"),
             Columns = decision.Obligations.Columns,
             K = decision.Obligations.K,
-            Format = exportFormat,
-            Gzip = gzip ?? false,
-            Clock = time,
+            Format = format,
+            Gzip = gzip,
+            Clock = services.Time,
         };
-
-        return await StreamAsync(http, engine, db, audit, time, logs, metrics, question, grant.Id, id, actor, source, request, purposeText, dataset.Name);
+        return new(new PermittedExport(question, grant.Id, id, dataset.Name, caller.Actor, source, request, purposeText), null);
     }
 
-    private static async Task<IResult> StreamAsync(
-        HttpContext http, PolicyEngine engine, PortalDb db, AuditLog audit, TimeProvider time, ILoggerFactory logs,
-        Hosting.PortalMetrics metrics, AccessQuestion question, Guid grantId, Guid id, AuditActor actor, Connectors.Sources.ExportSource source,
-        ExportRequest request, string purposeText, string datasetName)
-    {
-        var exportFormat = request.Format;
-
-        // Committed before the first byte: no data leaves without its trail.
-        var started = audit.Add(db, "export.started", AuditOutcome.Success, actor, datasetId: id, grantId: grantId,
-            details: new { purpose = purposeText, format = exportFormat.ToString(), gzip = request.Gzip, k = request.K, columns = request.Columns });
-        await db.SaveChangesAsync(http.RequestAborted);
-        metrics.ExportStarted(exportFormat.ToString());
-
-        http.Response.ContentType = ContentType(exportFormat, request.Gzip);
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{FileName(datasetName, exportFormat, request.Gzip)}\"";
-        http.Response.Headers["X-Export-Id"] = started.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        string? stopReason = null;
-        var watch = WatchPermissionAsync(engine, question, time, grantId, r => { stopReason = r; stop.Cancel(); }, stop.Token);
-        try
-        {
-            var manifest = await ExportPipeline.RunAsync(source, request, http.Response.Body, stop.Token);
-            audit.Add(db, "export.completed", AuditOutcome.Success, actor, datasetId: id, grantId: grantId,
-                details: JsonDocument.Parse(manifest.ToJson()));
-            await SaveClosingEventAsync(db, logs, started.Id);
-            metrics.ExportCompleted(exportFormat.ToString(), manifest.BytesWritten);
-            return Results.Empty;
-        }
-        catch (ExportException e)
-        {
-            var reason = stopReason ?? (http.RequestAborted.IsCancellationRequested ? "export.client_gone" : "export.failed");
-            audit.Add(db, "export.aborted", AuditOutcome.Failure, actor, datasetId: id, grantId: grantId, reason: reason,
-                details: e.Manifest is { } m ? JsonDocument.Parse(m.ToJson()) : new { error = e.Message });
-            await SaveClosingEventAsync(db, logs, started.Id);
-            metrics.ExportAborted(exportFormat.ToString(), reason, e.Manifest?.BytesWritten ?? 0);
-            logs.CreateLogger(typeof(ExportApi)).LogWarning("Export {ExportId} aborted: {Reason}", started.Id, reason);
-            if (!http.Response.HasStarted)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The export failed.", detail: e.Message);
-            }
-            // Cut the connection: a chunked response without its last chunk is visibly incomplete to every client.
-            http.Abort();
-            return Results.Empty;
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await watch;
-        }
-    }
-
-    /// <summary>
-    /// The closing event of an export that has sent data. A database that is briefly unreachable (a restart, a failover)
-    /// must not lose it, so it is retried for about 15 s; meanwhile the response stays open, unfinished.
-    /// </summary>
-    private static async Task SaveClosingEventAsync(PortalDb db, ILoggerFactory logs, long exportId)
-    {
-        var delay = TimeSpan.FromMilliseconds(250);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await db.SaveChangesAsync(CancellationToken.None);
-                return;
-            }
-            catch (Exception e) when (attempt < 8 && Hosting.DatabaseUnavailable.Is(e))
-            {
-                logs.CreateLogger(typeof(ExportApi)).LogWarning("Export {ExportId}: its closing audit event waits for the database ({Message})",
-                    exportId, e.GetBaseException().Message);
-                await Task.Delay(delay);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 4000));
-            }
-        }
-    }
-
-    /// <summary>Asks the policy again twice a second; a deny, or a switch to another grant (another key), stops the stream.</summary>
-    private static async Task WatchPermissionAsync(
-        PolicyEngine engine, AccessQuestion question, TimeProvider time, Guid grantId, Action<string> stopWith, CancellationToken ct)
-    {
-        // The cadence is wall-clock time; the decision uses the portal's clock.
-        using var timer = new PeriodicTimer(RecheckEvery);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                var now = engine.Decide(question with { Now = time.GetUtcNow() });
-                if (!now.IsPermit || now.Obligations.Grant?.Id != grantId)
-                {
-                    var reasons = now.Explain();
-                    stopWith(now.IsPermit ? "grant.changed" : reasons.Count > 0 ? reasons[0].Code : "policy.denied");
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    /// <summary>The consent rules speak the declared purpose as people write it: "DS:HIV", "HMB".</summary>
     private static string ConsentPurpose(DeclaredPurpose p) => p.Disease is null ? p.Code.ToString() : $"{p.Code}:{p.Disease}";
-
-    private static bool TryFormat(string? text, out ExportFormat format)
-    {
-        format = (text ?? "csv").ToUpperInvariant() switch
-        {
-            "CSV" => ExportFormat.Csv,
-            "JSONL" or "NDJSON" => ExportFormat.JsonLines,
-            "PARQUET" => ExportFormat.Parquet,
-            _ => (ExportFormat)(-1),
-        };
-        return Enum.IsDefined(format);
-    }
-
-    private static string ContentType(ExportFormat format, bool gzip) => gzip ? "application/gzip" : format switch
-    {
-        ExportFormat.Csv => "text/csv; charset=utf-8",
-        ExportFormat.JsonLines => "application/jsonl; charset=utf-8",
-        _ => "application/vnd.apache.parquet",
-    };
-
-    private static string FileName(string dataset, ExportFormat format, bool gzip)
-    {
-        var stem = new string([.. dataset.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')]).Trim('-');
-        var extension = format switch { ExportFormat.Csv => "csv", ExportFormat.JsonLines => "jsonl", _ => "parquet" };
-        return $"{(stem.Length == 0 ? "export" : stem)}.{extension}{(gzip ? ".gz" : "")}";
-    }
 }

@@ -3,7 +3,7 @@ using Portal.Connectors.Anonymization;
 using Portal.Features.Keys;
 using Portal.Hosting;
 
-namespace Portal.Features.Exports;
+namespace Portal.Features.Exports.Offline;
 
 /// <summary>
 /// `Portal anonymize --profile p.json --input f.csv --output out.csv [--k 5] [--grant G] [--purpose P]`:
