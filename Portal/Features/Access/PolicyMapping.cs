@@ -1,5 +1,4 @@
 using Portal.Features.AccessRequests;
-using Portal.Features.Datasets;
 using Portal.Features.Grants;
 using Portal.Features.VirtualOrganizations;
 using Portal.Policy.Model;
