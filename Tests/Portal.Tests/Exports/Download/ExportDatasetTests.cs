@@ -7,12 +7,13 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Features.Audit;
 using Portal.Features.Demo;
+using Portal.Tests.Datasets;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Exports;
+namespace Portal.Tests.Exports.Download;
 
 /// <summary>Researchers download under policy: the bytes, the manifest and the audit trail agree.</summary>
-public sealed class ExportApiTests(HospitalPortalFactory portal) : IClassFixture<HospitalPortalFactory>
+public sealed class ExportDatasetTests(HospitalPortalFactory portal) : IClassFixture<HospitalPortalFactory>
 {
     private const string HivResearch = "purpose=DS:HIV&ethics=UNI-IRB-2026-117";
 
@@ -138,24 +139,26 @@ public sealed class ExportApiTests(HospitalPortalFactory portal) : IClassFixture
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Contains(problem.RootElement.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("code").GetString() == reason);
+        var reasons = problem.RootElement.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
+        Assert.Contains(reason, reasons);
+        // The problem's code is the policy's first reason, and so is the audit event's.
+        var code = problem.RootElement.GetProperty("code").GetString();
+        Assert.Equal(reasons[0], code);
         await using var db = portal.CreateDb();
-        var events = await db.AuditEvents.Where(e => e.Id > last && e.ActorUserId == DemoSeed.Bob).Select(e => e.Type).ToListAsync();
-        Assert.Contains("export.denied", events);
-        Assert.DoesNotContain("export.started", events);
+        var events = await db.AuditEvents.Where(e => e.Id > last && e.ActorUserId == DemoSeed.Bob).ToListAsync();
+        Assert.Contains(events, e => e.Type == "export.denied" && e.Reason == code);
+        Assert.DoesNotContain(events, e => e.Type == "export.started");
     }
 
     [Theory]
-    [InlineData("purpose=DS:HIV&format=xlsx", "format")]
-    [InlineData("purpose=NOPE", "purpose")]
-    [InlineData("format=csv", "purpose")]
-    public async Task Bad_input_is_a_problem_naming_the_field(string query, string field)
+    [InlineData("purpose=DS:HIV&format=xlsx", "format", "export.format.unknown")]
+    [InlineData("purpose=NOPE", "purpose", "export.purpose.invalid")]
+    [InlineData("format=csv", "purpose", "export.purpose.invalid")]
+    public async Task Bad_input_is_a_problem_naming_the_field(string query, string field, string code)
     {
         using var bob = await SignedInAsync(DemoSeed.Bob);
         using var response = await bob.GetAsync(Export(DemoSeed.PatientsDataset, query));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+        await DatasetProblem.AssertAsync(response, HttpStatusCode.BadRequest, code, field);
     }
 
     [Fact]

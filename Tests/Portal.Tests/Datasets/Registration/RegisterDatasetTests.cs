@@ -8,12 +8,13 @@ using Parquet;
 using Parquet.Schema;
 using Portal.Features.Datasets;
 using Portal.Features.Demo;
+using Portal.Tests.Datasets;
 using Portal.Tests.VirtualOrganizations;
 
-namespace Portal.Tests.Datasets;
+namespace Portal.Tests.Datasets.Registration;
 
 /// <summary>Registering sources: PostgreSQL on the allow-list only, uploads streamed and checked, bad input named.</summary>
-public sealed class DatasetRegistrationTests(DatasetsPortalFactory portal) : IClassFixture<DatasetsPortalFactory>
+public sealed class RegisterDatasetTests(DatasetsPortalFactory portal) : IClassFixture<DatasetsPortalFactory>
 {
     [Fact]
     public async Task A_postgres_table_on_an_allowed_host_becomes_a_draft_of_the_caller_with_unclassified_columns_and_an_encrypted_password()
@@ -57,8 +58,7 @@ public sealed class DatasetRegistrationTests(DatasetsPortalFactory portal) : ICl
         var name = "Elsewhere " + Guid.NewGuid().ToString("N");
         using var response = await alice.PostAsJsonAsync("/api/datasets", portal.PatientsSource(name, host: "db.attacker.example"));
 
-        var detail = await ApiProblem.AssertAsync(response, HttpStatusCode.BadRequest, "host");
-        Assert.Contains("allow-list", detail, StringComparison.Ordinal);
+        await DatasetProblem.AssertAsync(response, HttpStatusCode.BadRequest, "dataset.source.host_not_allowed", "host");
         await using var db = portal.CreateDb();
         Assert.False(await db.Datasets.AnyAsync(d => d.Name == name));
     }
@@ -68,15 +68,15 @@ public sealed class DatasetRegistrationTests(DatasetsPortalFactory portal) : ICl
     {
         using var alice = await portal.SignedInAsync(DemoSeed.Alice);
         using var response = await alice.PostAsJsonAsync("/api/datasets", portal.PatientsSource("Nothing " + Guid.NewGuid().ToString("N"), relation: "no_such_table"));
-        await ApiProblem.AssertAsync(response, HttpStatusCode.BadRequest, "relation");
+        await DatasetProblem.AssertAsync(response, HttpStatusCode.BadRequest, "source.postgres.relation_missing", "relation");
     }
 
     [Fact]
     public async Task An_overlong_name_is_400_naming_name()
     {
         using var alice = await portal.SignedInAsync(DemoSeed.Alice);
-        using var response = await alice.PostAsJsonAsync("/api/datasets", portal.PatientsSource(new string('x', DatasetService.NameMax + 1)));
-        await ApiProblem.AssertAsync(response, HttpStatusCode.BadRequest, "name");
+        using var response = await alice.PostAsJsonAsync("/api/datasets", portal.PatientsSource(new string('x', DatasetRules.NameMax + 1)));
+        await DatasetProblem.AssertAsync(response, HttpStatusCode.BadRequest, "dataset.field.too_long", "name");
     }
 
     private static MultipartFormDataContent Upload(string name, byte[] file, string fileName, string? format = null)
@@ -159,7 +159,7 @@ public sealed class DatasetRegistrationTests(DatasetsPortalFactory portal) : ICl
         using var form = Upload(name, Encoding.UTF8.GetBytes(big.ToString()), "big.csv");
         using var response = await bob.PostAsync(new Uri("/api/datasets/upload", UriKind.Relative), form);
 
-        await ApiProblem.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, "file");
+        await DatasetProblem.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, "dataset.upload.too_large", "file");
         Assert.Equal(before, Directory.Exists(portal.UploadFolder) ? Directory.GetFiles(portal.UploadFolder).Length : 0);
         await using var db = portal.CreateDb();
         Assert.False(await db.Datasets.AnyAsync(d => d.Name == name));
@@ -172,7 +172,7 @@ public sealed class DatasetRegistrationTests(DatasetsPortalFactory portal) : ICl
         using var form = Upload("Ragged " + Guid.NewGuid().ToString("N"), "a,b,c\n1,2,3\n4,5\n"u8.ToArray(), "ragged.csv");
         using var response = await bob.PostAsync(new Uri("/api/datasets/upload", UriKind.Relative), form);
 
-        var detail = await ApiProblem.AssertAsync(response, HttpStatusCode.BadRequest, "file");
+        var detail = (await DatasetProblem.AssertAsync(response, HttpStatusCode.BadRequest, "source.csv.field_count", "file")).GetProperty("detail").GetString();
         Assert.Contains("line 3", detail, StringComparison.Ordinal);
     }
 
@@ -182,6 +182,6 @@ public sealed class DatasetRegistrationTests(DatasetsPortalFactory portal) : ICl
         using var bob = await portal.SignedInAsync(DemoSeed.Bob);
         using var form = Upload("Sheet " + Guid.NewGuid().ToString("N"), "PK"u8.ToArray(), "sheet.xlsx");
         using var response = await bob.PostAsync(new Uri("/api/datasets/upload", UriKind.Relative), form);
-        await ApiProblem.AssertAsync(response, HttpStatusCode.BadRequest, "format");
+        await DatasetProblem.AssertAsync(response, HttpStatusCode.BadRequest, "dataset.upload.format_invalid", "format");
     }
 }

@@ -2,15 +2,16 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Features.Datasets;
+using Portal.Features.Datasets.Registration;
 using Portal.Features.Demo;
+using Portal.Tests.Datasets;
 
-namespace Portal.Tests.Datasets;
+namespace Portal.Tests.Datasets.Registration;
 
 public sealed class UploadSweepPortalFactory : DatasetsPortalFactory;
 
 /// <summary>Uploads left without a dataset (a crash between storing and registering) are removed; nothing else is.</summary>
-public sealed class UploadSweepTests(UploadSweepPortalFactory portal) : IClassFixture<UploadSweepPortalFactory>
+public sealed class UploadSweepJobTests(UploadSweepPortalFactory portal) : IClassFixture<UploadSweepPortalFactory>
 {
     [Fact]
     public async Task Only_old_unregistered_files_under_generated_names_are_removed()

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Portal.Connectors.Sources.Postgres;
-using Portal.Features.Exports;
+using Portal.Features.Datasets.Sources;
 using Portal.Hosting;
 
-namespace Portal.Tests.Exports;
+namespace Portal.Tests.Datasets.Sources;
 
 public sealed class ClassCountSettingTests
 {

@@ -2,13 +2,13 @@ using System.Net;
 using Portal.Features.Demo;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Exports;
+namespace Portal.Tests.Exports.Download;
 
 /// <summary>
 /// /datasets/{id}, the researcher's download page, prerendered through the same services and policy engine as the API:
 /// it shows the caller's own access and what the engine decides for the declared purpose, never more.
 /// </summary>
-public sealed class DownloadPageTests(DemoPortalFactory portal) : IClassFixture<DemoPortalFactory>
+public sealed class DatasetDownloadPageTests(DemoPortalFactory portal) : IClassFixture<DemoPortalFactory>
 {
     private static readonly string Patients = $"/datasets/{DemoSeed.PatientsDataset}";
 

@@ -3,8 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Demo;
+using Portal.Tests.Datasets;
 
-namespace Portal.Tests.Datasets;
+namespace Portal.Tests.Datasets.Conditions;
 
 public sealed class ProfileChangePortalFactory : DatasetsPortalFactory;
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Exports;
+namespace Portal.Tests.Exports.Offline;
 
 /// <summary>`Portal anonymize`, run as an owner would, on a file of synthetic patients and the demo profile.</summary>
 public sealed class AnonymizeCommandTests : IDisposable

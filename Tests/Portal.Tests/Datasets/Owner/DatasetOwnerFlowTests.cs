@@ -4,9 +4,10 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Datasets;
 using Portal.Features.Demo;
+using Portal.Tests.Datasets;
 using Portal.Tests.VirtualOrganizations;
 
-namespace Portal.Tests.Datasets;
+namespace Portal.Tests.Datasets.Owner;
 
 /// <summary>Classification with suggestions, conditions, activation, stewards and shares: who may, and what is refused.</summary>
 public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClassFixture<DatasetsPortalFactory>
@@ -51,7 +52,7 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
         var id = await portal.RegisterPatientsAsync(alice);
         using var response = await alice.PutAsJsonAsync(U($"/api/datasets/{id}/conditions"), new { dataUse = "HMB XYZ", termsOfUse = "New terms" });
 
-        var detail = await ApiProblem.AssertAsync(response, HttpStatusCode.BadRequest, "dataUse");
+        var detail = (await DatasetProblem.AssertAsync(response, HttpStatusCode.BadRequest, "dataset.data_use.invalid", "dataUse")).GetProperty("detail").GetString();
         Assert.Contains("XYZ", detail, StringComparison.Ordinal);
         await using var db = portal.CreateDb();
         var d = await db.Datasets.AsNoTracking().SingleAsync(x => x.Id == id);
@@ -67,7 +68,7 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
         var id = await portal.RegisterPatientsAsync(alice);
 
         using var bad = await alice.PutAsJsonAsync(U($"/api/datasets/{id}/conditions"), new { anonymizationProfile = """{ "formatVersion": 1, "name": "x", "columns": [ { "name": "mrn", "class": "directIdentifier", "transform": { "type": "keep" } } ] }""" });
-        var detail = await ApiProblem.AssertAsync(bad, HttpStatusCode.BadRequest, "anonymizationProfile");
+        var detail = (await DatasetProblem.AssertAsync(bad, HttpStatusCode.BadRequest, "dataset.profile.invalid", "anonymizationProfile")).GetProperty("detail").GetString();
         Assert.Contains("mrn", detail, StringComparison.Ordinal);
 
         using var ok = await alice.PutAsJsonAsync(U($"/api/datasets/{id}/conditions"),
@@ -95,7 +96,7 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
         }
 
         using var early = await alice.PostAsync(U($"/api/datasets/{id}/activate"), null);
-        var detail = await ApiProblem.AssertAsync(early, HttpStatusCode.Conflict, "columns");
+        var detail = (await DatasetProblem.AssertAsync(early, HttpStatusCode.Conflict, "dataset.activate.unclassified", "columns")).GetProperty("detail").GetString();
         Assert.Contains("patient_id", detail, StringComparison.Ordinal);
 
         using var suggestions = await alice.GetAsync(U($"/api/datasets/{id}/suggestions"));
@@ -121,9 +122,9 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
         using var alice = await portal.SignedInAsync(DemoSeed.Alice);
         var id = await portal.RegisterPatientsAsync(alice);
         using var badClass = await alice.PutAsJsonAsync(U($"/api/datasets/{id}/columns"), new { columns = new Dictionary<string, string> { ["mrn"] = "Secret" } });
-        await ApiProblem.AssertAsync(badClass, HttpStatusCode.BadRequest, "columns.mrn");
+        await DatasetProblem.AssertAsync(badClass, HttpStatusCode.BadRequest, "dataset.column.class_unknown", "columns.mrn");
         using var badColumn = await alice.PutAsJsonAsync(U($"/api/datasets/{id}/columns"), new { columns = new Dictionary<string, string> { ["nope"] = "Other" } });
-        await ApiProblem.AssertAsync(badColumn, HttpStatusCode.BadRequest, "columns.nope");
+        await DatasetProblem.AssertAsync(badColumn, HttpStatusCode.BadRequest, "dataset.column.unknown", "columns.nope");
     }
 
     [Fact]
@@ -149,7 +150,7 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
         foreach (var attempt in attempts)
         {
             using var response = await attempt();
-            await ApiProblem.AssertAsync(response, HttpStatusCode.NotFound, null);
+            await DatasetProblem.AssertAsync(response, HttpStatusCode.NotFound, "dataset.not_found");
         }
         await using var db = portal.CreateDb();
         var d = await db.Datasets.AsNoTracking().Include(x => x.Stewards).SingleAsync(x => x.Id == id);
@@ -169,9 +170,9 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
         await JsonAsync(classify);
 
         using var withdraw = await carol.PostAsJsonAsync(U($"/api/datasets/{DemoSeed.AdmissionsDataset}/withdraw"), new { reason = "steward tries" });
-        await ApiProblem.AssertAsync(withdraw, HttpStatusCode.Forbidden, null);
+        await DatasetProblem.AssertAsync(withdraw, HttpStatusCode.Forbidden, "dataset.owner_only");
         using var steward = await carol.PostAsJsonAsync(U($"/api/datasets/{DemoSeed.AdmissionsDataset}/stewards"), new { userId = DemoSeed.Bob });
-        await ApiProblem.AssertAsync(steward, HttpStatusCode.Forbidden, null);
+        await DatasetProblem.AssertAsync(steward, HttpStatusCode.Forbidden, "dataset.owner_only");
 
         await using var db = portal.CreateDb();
         var d = await db.Datasets.AsNoTracking().Include(x => x.Stewards).SingleAsync(x => x.Id == DemoSeed.AdmissionsDataset);
@@ -205,7 +206,7 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
             Assert.Equal(HttpStatusCode.NoContent, remove.StatusCode);
         }
         using var gone = await bob.GetAsync(U($"/api/datasets/{id}"));
-        await ApiProblem.AssertAsync(gone, HttpStatusCode.NotFound, null);
+        await DatasetProblem.AssertAsync(gone, HttpStatusCode.NotFound, "dataset.not_found");
         await using var db = portal.CreateDb();
         Assert.Equal(["dataset.steward_added", "dataset.steward_removed"],
             await db.AuditEvents.Where(e => e.DatasetId == id && e.Type.StartsWith("dataset.steward")).OrderBy(e => e.Id).Select(e => e.Type).ToListAsync());
@@ -222,7 +223,7 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
 
         using var response = await alice.PostAsJsonAsync(U($"/api/datasets/{id}/shares"), new { voId });
 
-        await ApiProblem.AssertAsync(response, HttpStatusCode.Forbidden, null);
+        await DatasetProblem.AssertAsync(response, HttpStatusCode.Forbidden, "dataset.share.not_member");
         await using var db = portal.CreateDb();
         Assert.False(await db.DatasetShares.AnyAsync(s => s.DatasetId == id));
     }
@@ -260,7 +261,7 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
         using var bob = await portal.SignedInAsync(DemoSeed.Bob);
         using (var member = await bob.DeleteAsync(U($"/api/datasets/{id}/shares/{DemoSeed.CohortVo}")))
         {
-            await ApiProblem.AssertAsync(member, HttpStatusCode.NotFound, null);
+            await DatasetProblem.AssertAsync(member, HttpStatusCode.NotFound, "dataset.not_found");
         }
         using var dave = await portal.SignedInAsync(DemoSeed.Dave);
         using (var admin = await dave.DeleteAsync(U($"/api/datasets/{id}/shares/{DemoSeed.CohortVo}")))

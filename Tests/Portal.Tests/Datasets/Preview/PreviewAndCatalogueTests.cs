@@ -4,13 +4,20 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.Datasets;
+using Portal.Features.Datasets.Columns;
+using Portal.Features.Datasets.Conditions;
+using Portal.Features.Datasets.Lifecycle;
+using Portal.Features.Datasets.Preview;
+using Portal.Features.Datasets.Sharing;
+using Portal.Features.Datasets.Stewards;
 using Portal.Features.Demo;
+using Portal.Tests.Datasets;
 using Portal.Tests.VirtualOrganizations;
 
-namespace Portal.Tests.Datasets;
+namespace Portal.Tests.Datasets.Preview;
 
 /// <summary>The preview is the export under a grant, cut short; the catalogue shows members only what is active and shared.</summary>
-public sealed class DatasetPreviewAndCatalogueTests(DatasetsPortalFactory portal) : IClassFixture<DatasetsPortalFactory>
+public sealed class PreviewAndCatalogueTests(DatasetsPortalFactory portal) : IClassFixture<DatasetsPortalFactory>
 {
     private static Uri U(string path) => new(path, UriKind.Relative);
 
@@ -76,9 +83,9 @@ public sealed class DatasetPreviewAndCatalogueTests(DatasetsPortalFactory portal
     {
         using var alice = await portal.SignedInAsync(DemoSeed.Alice);
         using var tooMany = await alice.GetAsync(U($"/api/datasets/{DemoSeed.PatientsDataset}/preview?grantId={DemoSeed.BobPatientsGrant}&rows=101"));
-        await ApiProblem.AssertAsync(tooMany, HttpStatusCode.BadRequest, "rows");
+        await DatasetProblem.AssertAsync(tooMany, HttpStatusCode.BadRequest, "dataset.preview.rows_out_of_range", "rows");
         using var otherGrant = await alice.GetAsync(U($"/api/datasets/{DemoSeed.AdmissionsDataset}/preview?grantId={DemoSeed.BobPatientsGrant}"));
-        await ApiProblem.AssertAsync(otherGrant, HttpStatusCode.BadRequest, "grantId");
+        await DatasetProblem.AssertAsync(otherGrant, HttpStatusCode.BadRequest, "dataset.preview.grant_unknown", "grantId");
     }
 
     [Fact]
@@ -114,35 +121,36 @@ public sealed class DatasetPreviewAndCatalogueTests(DatasetsPortalFactory portal
         using var meta = await bob.GetAsync(U($"/api/datasets/{DemoSeed.PatientsDataset}"));
         Assert.Equal(JsonValueKind.Null, (await JsonAsync(meta)).GetProperty("manage").ValueKind);
         using var draftMeta = await bob.GetAsync(U($"/api/datasets/{draft}"));
-        await ApiProblem.AssertAsync(draftMeta, HttpStatusCode.NotFound, null);
+        await DatasetProblem.AssertAsync(draftMeta, HttpStatusCode.NotFound, "dataset.not_found");
 
         using var created = await bob.PostAsJsonAsync(U("/api/vos"), new { name = "Bob's group " + Guid.NewGuid().ToString("N") });
         var bobsVo = (await JsonAsync(created, HttpStatusCode.Created)).GetProperty("id").GetGuid();
         using var outsider = await alice.GetAsync(U($"/api/vos/{bobsVo}/catalogue"));
-        await ApiProblem.AssertAsync(outsider, HttpStatusCode.Forbidden, null);
+        await DatasetProblem.AssertAsync(outsider, HttpStatusCode.Forbidden, "dataset.catalogue.not_member");
         using var unknown = await alice.GetAsync(U($"/api/vos/{Guid.NewGuid()}/catalogue"));
-        await ApiProblem.AssertAsync(unknown, HttpStatusCode.NotFound, null);
+        await DatasetProblem.AssertAsync(unknown, HttpStatusCode.NotFound, "dataset.catalogue.vo_not_found");
     }
 
     [Fact]
     public async Task The_service_called_directly_refuses_non_owners_and_stewards_owner_only_actions()
     {
-        var service = portal.Services.GetRequiredService<DatasetService>();
+        var services = portal.Services.GetRequiredService<DatasetServices>();
         var bob = VoWorld.CallerFor(DemoSeed.Bob);
         var carol = VoWorld.CallerFor(DemoSeed.Carol);
         var nobody = VoWorld.CallerFor(null);
         var ct = CancellationToken.None;
         await using var before = portal.CreateDb();
         var audit = await before.AuditEvents.CountAsync();
+        var dataset = DemoSeed.PatientsDataset;
 
-        Assert.Equal(FailureKind.NotFound, (await service.ClassifyAsync(bob, DemoSeed.PatientsDataset, new Dictionary<string, string> { ["mrn"] = "Other" }, ct)).Failure?.Kind);
-        Assert.Equal(FailureKind.NotFound, (await service.SetConditionsAsync(bob, DemoSeed.PatientsDataset, new DatasetConditionsInput(DataUse: "GRU"), ct)).Failure?.Kind);
-        Assert.Equal(FailureKind.NotFound, (await service.WithdrawAsync(bob, DemoSeed.PatientsDataset, "not mine", ct)).Failure?.Kind);
-        Assert.Equal(FailureKind.NotFound, (await service.PreviewAsync(bob, DemoSeed.PatientsDataset, DemoSeed.BobPatientsGrant, 5, null, ct)).Failure?.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await service.WithdrawAsync(carol, DemoSeed.PatientsDataset, "steward", ct)).Failure?.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await service.AddStewardAsync(carol, DemoSeed.PatientsDataset, DemoSeed.Dave, ct)).Failure?.Kind);
-        Assert.Equal(FailureKind.Forbidden, (await service.UnshareAsync(carol, DemoSeed.PatientsDataset, DemoSeed.CohortVo, ct)).Failure?.Kind);
-        Assert.Equal(FailureKind.Unauthorized, (await service.ActivateAsync(nobody, DemoSeed.PatientsDataset, ct)).Failure?.Kind);
+        Assert.Equal("dataset.not_found", (await ClassifyColumns.HandleAsync(services, bob, dataset, new(new Dictionary<string, string> { ["mrn"] = "Other" }), ct)).Failure?.Code);
+        Assert.Equal("dataset.not_found", (await SetConditions.HandleAsync(services, bob, dataset, new SetConditions.Input(DataUse: "GRU"), ct)).Failure?.Code);
+        Assert.Equal("dataset.not_found", (await WithdrawDataset.HandleAsync(services, bob, dataset, new("not mine"), ct)).Failure?.Code);
+        Assert.Equal("dataset.not_found", (await PreviewDataset.HandleAsync(services, bob, dataset, new(DemoSeed.BobPatientsGrant, 5, null), ct)).Failure?.Code);
+        Assert.Equal("dataset.owner_only", (await WithdrawDataset.HandleAsync(services, carol, dataset, new("steward"), ct)).Failure?.Code);
+        Assert.Equal("dataset.owner_only", (await AddSteward.HandleAsync(services, carol, dataset, new(DemoSeed.Dave), ct)).Failure?.Code);
+        Assert.Equal("dataset.unshare.forbidden", (await UnshareDataset.HandleAsync(services, carol, dataset, DemoSeed.CohortVo, ct)).Failure?.Code);
+        Assert.Equal("auth.sign_in_required", (await ActivateDataset.HandleAsync(services, nobody, dataset, ct)).Failure?.Code);
 
         await using var db = portal.CreateDb();
         var d = await db.Datasets.AsNoTracking().Include(x => x.Stewards).Include(x => x.Shares).SingleAsync(x => x.Id == DemoSeed.PatientsDataset);
