@@ -36,7 +36,15 @@ public static class ExportPipeline
                 IOException => "writing the export failed: " + e.Message,
                 _ => "the export failed: " + e.Message,
             };
-            throw new ExportException(message, run.Manifest(complete: false, error: message), e);
+            var code = e switch
+            {
+                OperationCanceledException => "export.run.cancelled",
+                ConnectorException c => c.Code,
+                ProfileValidationException => "profile.invalid",
+                IOException => "export.run.write_failed",
+                _ => "export.run.failed",
+            };
+            throw new ExportException(code, message, run.Manifest(complete: false, error: message), e);
         }
     }
 
@@ -118,7 +126,7 @@ public static class ExportPipeline
                 var (classes, counted) = await stream(writer, cancellationToken).ConfigureAwait(false);
                 if (counted && !classes.StreamMatchesCount())
                 {
-                    throw new ConnectorException($"source {source.DisplayName} changed between counting and streaming; the export was stopped");
+                    throw new ConnectorException("source.changed", $"source {source.DisplayName} changed between counting and streaming; the export was stopped");
                 }
                 _classes = classes.Summarize(plan.K);
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -164,7 +172,7 @@ public static class ExportPipeline
                     }
                     catch (CellConversionException e)
                     {
-                        throw new ConnectorException($"{source.DisplayName}, column '{plan.Output[o].Name}': {e.Message}", e);
+                        throw new ConnectorException("source.cell.unconvertible", $"{source.DisplayName}, column '{plan.Output[o].Name}': {e.Message}", e);
                     }
                 }
                 groups.Add(tuple, consented);
@@ -235,7 +243,7 @@ public static class ExportPipeline
                 }
                 catch (CellConversionException e)
                 {
-                    throw new ConnectorException($"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
+                    throw new ConnectorException("source.cell.unconvertible", $"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
                 }
                 classes.AddCounted(tuple, 1);
             }

@@ -85,19 +85,19 @@ internal sealed class ExportPlan
         var profile = request.Profile;
         if (request.GrantKey is not { Length: >= 16 })
         {
-            throw new ConnectorException("the grant key must have at least 16 bytes (derive it with KeyDerivation.ForGrant)");
+            throw new ConnectorException("export.key.too_short", "the grant key must have at least 16 bytes (derive it with KeyDerivation.ForGrant)");
         }
         if (string.IsNullOrWhiteSpace(request.Purpose))
         {
-            throw new ConnectorException("a declared purpose is required");
+            throw new ConnectorException("export.purpose.required", "a declared purpose is required");
         }
         foreach (var column in profile.Columns)
         {
             var source = schema.Find(column.Name)
-                ?? throw new ConnectorException($"column '{column.Name}' of profile '{profile.Name}' is not in source {schema.Source}");
+                ?? throw new ConnectorException("profile.column.unknown", $"column '{column.Name}' of profile '{profile.Name}' is not in source {schema.Source}");
             if (column.Type is { } declared && source.Type != ColumnType.Text && source.Type != declared)
             {
-                throw new ConnectorException($"column '{column.Name}': the profile declares {declared} but source {schema.Source} has {source.SourceType}");
+                throw new ConnectorException("profile.column.type_mismatch", $"column '{column.Name}': the profile declares {declared} but source {schema.Source} has {source.SourceType}");
             }
         }
 
@@ -109,21 +109,21 @@ internal sealed class ExportPlan
             {
                 return i;
             }
-            read.Add(schema.Find(name) ?? throw new ConnectorException($"column '{name}' is not in source {schema.Source}"));
+            read.Add(schema.Find(name) ?? throw new ConnectorException("source.column.missing", $"column '{name}' is not in source {schema.Source}"));
             return read.Count - 1;
         }
 
         var rules = profile.Consent.Where(r => r.Covers(request.Purpose)).ToArray();
         if (profile.Consent.Count > 0 && rules.Length == 0)
         {
-            throw new ConnectorException($"no consent column of profile '{profile.Name}' covers purpose '{request.Purpose}': nothing may be exported for it");
+            throw new ConnectorException("profile.consent.no_rule", $"no consent column of profile '{profile.Name}' covers purpose '{request.Purpose}': nothing may be exported for it");
         }
         foreach (var rule in rules)
         {
-            var column = schema.Find(rule.Column) ?? throw new ConnectorException($"column '{rule.Column}' is not in source {schema.Source}");
+            var column = schema.Find(rule.Column) ?? throw new ConnectorException("source.column.missing", $"column '{rule.Column}' is not in source {schema.Source}");
             if (column.Type is not (ColumnType.Boolean or ColumnType.Text))
             {
-                throw new ConnectorException($"consent column '{column.Name}' must be boolean, source {schema.Source} has {column.SourceType}");
+                throw new ConnectorException("profile.consent.not_boolean", $"consent column '{column.Name}' must be boolean, source {schema.Source} has {column.SourceType}");
             }
         }
         var consent = sourceFiltersConsent ? [] : rules.Select(r => ReadIndex(r.Column)).ToArray();
@@ -132,11 +132,11 @@ internal sealed class ExportPlan
         var names = request.Columns ?? profile.Columns.Where(c => c.Transform.Type != TransformTypes.Drop).Select(c => c.Name).ToArray();
         if (names.Count == 0)
         {
-            throw new ConnectorException("no column to deliver");
+            throw new ConnectorException("export.columns.none", "no column to deliver");
         }
         if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
         {
-            throw new ConnectorException("a requested column is listed twice");
+            throw new ConnectorException("export.columns.duplicate", "a requested column is listed twice");
         }
         var output = new List<OutputColumn>();
         var outputSource = new List<int>();
@@ -146,14 +146,14 @@ internal sealed class ExportPlan
         var manifest = new List<ManifestColumn>();
         foreach (var name in names)
         {
-            var column = profile.Find(name) ?? throw new ConnectorException($"column '{name}' is not in profile '{profile.Name}': unclassified columns are never delivered");
+            var column = profile.Find(name) ?? throw new ConnectorException("export.column.unclassified", $"column '{name}' is not in profile '{profile.Name}': unclassified columns are never delivered");
             var transform = TransformFactory.Create(column, request.GrantKey)
-                ?? throw new ConnectorException($"column '{name}' is dropped by profile '{profile.Name}'");
+                ?? throw new ConnectorException("export.column.dropped", $"column '{name}' is dropped by profile '{profile.Name}'");
             var index = ReadIndex(name);
             var inputType = column.Type ?? read[index].Type;
             if (!transform.Accepts(inputType))
             {
-                throw new ConnectorException($"column '{name}': transform {column.Transform.Type} cannot take {inputType} values");
+                throw new ConnectorException("profile.transform.type_mismatch", $"column '{name}': transform {column.Transform.Type} cannot take {inputType} values");
             }
             var type = transform.OutputType(inputType);
             if (column.Class == ColumnClass.QuasiIdentifier)

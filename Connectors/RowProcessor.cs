@@ -39,7 +39,7 @@ internal sealed class RowProcessor
         Enumerable.Range(0, plan.Conversions.Length).Where(i => plan.Conversions[i] is not null).ToArray();
 
     public ConnectorException SourceChanged(string where) =>
-        new($"source {_source} changed between counting and streaming ({where} belongs to no counted class); the export was stopped");
+        new("source.changed", $"source {_source} changed between counting and streaming ({where} belongs to no counted class); the export was stopped");
 
     /// <summary>Fills <paramref name="output"/> for a delivered row; refused and suppressed rows stop early.</summary>
     /// <param name="counted">Whether <paramref name="classes"/> holds sizes counted before the stream (else the stream makes the classes).</param>
@@ -86,7 +86,7 @@ internal sealed class RowProcessor
         }
         catch (CellConversionException e)
         {
-            throw new ConnectorException($"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
+            throw new ConnectorException("source.cell.unconvertible", $"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
         }
         return RowOutcome.Deliver;
     }
@@ -122,7 +122,7 @@ internal sealed class RowProcessor
         }
         catch (CellConversionException e)
         {
-            throw new ConnectorException($"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
+            throw new ConnectorException("source.cell.unconvertible", $"{reader.Position}, column '{plan.Output[column].Name}': {e.Message}", e);
         }
         foreach (var c in _others)
         {
@@ -155,7 +155,7 @@ internal sealed class RowProcessor
         }
         catch (CellConversionException e)
         {
-            throw new ConnectorException($"{reader.PositionOf(rowNumber)}, column '{plan.Output[column].Name}': {e.Message}", e);
+            throw new ConnectorException("source.cell.unconvertible", $"{reader.PositionOf(rowNumber)}, column '{plan.Output[column].Name}': {e.Message}", e);
         }
     }
 
@@ -170,7 +170,7 @@ internal sealed class RowProcessor
             }
             catch (CellConversionException e)
             {
-                throw new ConnectorException($"{reader.Position}, column '{plan.Read.Columns[i].Name}': {e.Message}", e);
+                throw new ConnectorException("source.cell.unconvertible", $"{reader.Position}, column '{plan.Read.Columns[i].Name}': {e.Message}", e);
             }
         }
         foreach (var c in plan.Consent)

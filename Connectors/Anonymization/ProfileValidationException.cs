@@ -26,4 +26,7 @@ public sealed class ProfileValidationException : Exception
     }
 
     public IReadOnlyList<string> Errors { get; } = [];
+
+    /// <summary>The stable code of every profile error (docs/errors.md); <see cref="Errors"/> say which fields are wrong.</summary>
+    public const string Code = "profile.invalid";
 }

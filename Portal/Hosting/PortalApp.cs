@@ -26,7 +26,7 @@ public static class PortalApp
         var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
         var saml = SamlSettings.Read(builder.Configuration);
         var oidc = Features.SignIn.Oidc.OidcSettings.Read(builder.Configuration);
-        Features.Exports.DatasetSources.ReadClassCount(builder.Configuration);
+        Features.Datasets.Sources.DatasetSources.ReadClassCount(builder.Configuration);
 
         builder.AddPortalLogging();
         builder.AddPortalTelemetry();
@@ -42,19 +42,14 @@ public static class PortalApp
         services.AddSingleton<Features.Tokens.TokenService>();
         services.AddSingleton<AuditReview>();
         services.AddSingleton<Features.Passports.VisaKeys>();
-        services.AddSingleton<Features.Exports.DatasetCredentials>();
-        services.AddSingleton<Features.Exports.DatasetSources>();
-        services.AddSingleton<Features.Exports.PseudonymKeys>();
         services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));
         services.AddPortalNotifications(builder.Configuration);
         services.AddSingleton<VoService>();
         services.AddSingleton<InvitationService>();
         services.AddSingleton<JoinRequestService>();
         services.AddAccess();
-        services.AddSingleton<Features.Datasets.UploadSweepJob>();
-        services.AddHostedService(sp => sp.GetRequiredService<Features.Datasets.UploadSweepJob>());
-        services.AddSingleton<DatasetService>();
-        services.AddSingleton<DatasetUploads>();
+        services.AddDatasets();
+        services.AddExports();
 
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddPortalAuthentication(builder.Environment);
@@ -95,12 +90,12 @@ public static class PortalApp
 
         var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(RateLimits.ApiPolicy);
         api.MapMeApi();
-        api.MapExportApi();
         api.MapTokenApi();
         api.MapAuditApi();
         api.MapPassportApi(app);
         api.MapVoApi();
-        api.MapDatasetApi();
+        api.MapDatasets();
+        api.MapExports();
         api.MapNotificationsApi();
         api.MapAccess();
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Demo;
-using Portal.Features.Exports;
+using Portal.Features.Exports.Offline;
 
 namespace Portal.Hosting;
 

@@ -99,7 +99,8 @@ public sealed class PostgresCopyReaderTests : IAsyncLifetime
     {
         var export = ExportPipeline.RunAsync(Source([]), Exports.Request(Profile()), new FailingStream());
         var e = await Assert.ThrowsAsync<ExportException>(() => export.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.False(e.Manifest?.Complete);
+        Assert.False(e.Manifest.Complete);
+        Assert.Equal("export.run.write_failed", e.Code);
     }
 
     private sealed class FailingStream : MemoryStream
@@ -124,7 +125,7 @@ public sealed class PostgresCopyReaderTests : IAsyncLifetime
         using var cts = new CancellationTokenSource();
         var e = await Assert.ThrowsAsync<ExportException>(() =>
             ExportPipeline.RunAsync(source, Exports.Request(profile), new CancellingStream(cts), cts.Token).WaitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Equal("the export was cancelled", e.Message);
+        Assert.Equal("export.run.cancelled", e.Code);
         Assert.InRange(e.Manifest!.RowsWritten, 1, 199999);
 
         var (manifest, _) = await Exports.RunCsvAsync(source, Exports.Request(profile));

@@ -26,7 +26,7 @@ public sealed record CsvOptions
         }
         catch (ArgumentException e)
         {
-            throw new ConnectorException($"unknown encoding '{Encoding}'", e);
+            throw new ConnectorException("source.csv.unknown_encoding", $"unknown encoding '{Encoding}'", e);
         }
     }
 }

@@ -59,7 +59,7 @@ internal sealed class CsvParser : IDisposable
                 {
                     if (quoted)
                     {
-                        throw Error("a quoted field is not closed at the end of the file");
+                        throw Error("source.csv.unclosed_quote", "a quoted field is not closed at the end of the file");
                     }
                     if (!any)
                     {
@@ -73,7 +73,7 @@ internal sealed class CsvParser : IDisposable
             any = true;
             if (++recordLength > _options.MaxRecordLength)
             {
-                throw Error($"line too long: the record exceeds {_options.MaxRecordLength.ToString(CultureInfo.InvariantCulture)} characters");
+                throw Error("source.csv.record_too_long", $"line too long: the record exceeds {_options.MaxRecordLength.ToString(CultureInfo.InvariantCulture)} characters");
             }
             if (quoted)
             {
@@ -102,7 +102,7 @@ internal sealed class CsvParser : IDisposable
                 }
                 if (c != delimiter && c != '\n' && c != '\r')
                 {
-                    throw Error($"unexpected character after the closing quote of field {(fields.Count + 1).ToString(CultureInfo.InvariantCulture)}");
+                    throw Error("source.csv.text_after_quote", $"unexpected character after the closing quote of field {(fields.Count + 1).ToString(CultureInfo.InvariantCulture)}");
                 }
             }
             if (c == delimiter)
@@ -126,7 +126,7 @@ internal sealed class CsvParser : IDisposable
             {
                 if (fieldLength != 0 || wasQuoted)
                 {
-                    throw Error($"a quote inside unquoted field {(fields.Count + 1).ToString(CultureInfo.InvariantCulture)} (RFC 4180 requires the whole field to be quoted)");
+                    throw Error("source.csv.stray_quote", $"a quote inside unquoted field {(fields.Count + 1).ToString(CultureInfo.InvariantCulture)} (RFC 4180 requires the whole field to be quoted)");
                 }
                 quoted = true;
                 wasQuoted = true;
@@ -145,7 +145,7 @@ internal sealed class CsvParser : IDisposable
         {
             if (length >= _options.MaxFieldLength)
             {
-                throw Error($"line too long: a field exceeds {_options.MaxFieldLength.ToString(CultureInfo.InvariantCulture)} characters");
+                throw Error("source.csv.field_too_long", $"line too long: a field exceeds {_options.MaxFieldLength.ToString(CultureInfo.InvariantCulture)} characters");
             }
             Array.Resize(ref _field, Math.Min(_options.MaxFieldLength, length * 2));
         }
@@ -177,7 +177,7 @@ internal sealed class CsvParser : IDisposable
             }
             catch (DecoderFallbackException)
             {
-                throw Error($"invalid {_options.Encoding} byte sequence", _line + LinesBefore(read));
+                throw Error("source.csv.invalid_encoding", $"invalid {_options.Encoding} byte sequence", _line + LinesBefore(read));
             }
             _charPos = 0;
             if (_first && _charLen > 0)
@@ -220,8 +220,8 @@ internal sealed class CsvParser : IDisposable
         return 0;
     }
 
-    private ConnectorException Error(string message, long? line = null) =>
-        new($"{_name} line {(line ?? RecordLine).ToString(CultureInfo.InvariantCulture)}: {message}");
+    private ConnectorException Error(string code, string message, long? line = null) =>
+        new(code, $"{_name} line {(line ?? RecordLine).ToString(CultureInfo.InvariantCulture)}: {message}");
 
     public void Dispose() => _stream.Dispose();
 }

@@ -40,7 +40,7 @@ public sealed class CsvSource : ExportSource
         var fields = new List<string?>();
         if (!await parser.ReadRecordAsync(fields, cancellationToken).ConfigureAwait(false))
         {
-            throw new ConnectorException($"{DisplayName} line 1: the file is empty (a header line is required)");
+            throw new ConnectorException("source.csv.empty", $"{DisplayName} line 1: the file is empty (a header line is required)");
         }
         var columns = new List<SourceColumn>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -49,11 +49,11 @@ public sealed class CsvSource : ExportSource
             var name = fields[i]?.Trim();
             if (string.IsNullOrEmpty(name))
             {
-                throw new ConnectorException($"{DisplayName} line 1: header field {(i + 1).ToString(CultureInfo.InvariantCulture)} is empty");
+                throw new ConnectorException("source.csv.header_field_empty", $"{DisplayName} line 1: header field {(i + 1).ToString(CultureInfo.InvariantCulture)} is empty");
             }
             if (!seen.Add(name))
             {
-                throw new ConnectorException($"{DisplayName} line 1: column '{name}' appears twice in the header");
+                throw new ConnectorException("source.csv.header_duplicate", $"{DisplayName} line 1: column '{name}' appears twice in the header");
             }
             columns.Add(new SourceColumn(name, ColumnType.Text, "csv", true));
         }
@@ -75,7 +75,7 @@ public sealed class CsvSource : ExportSource
                 var missing = Array.IndexOf(map, -1);
                 if (missing >= 0)
                 {
-                    throw new ConnectorException($"{source.DisplayName}: column '{plan.Columns[missing].Name}' is not in the header");
+                    throw new ConnectorException("source.column.missing", $"{source.DisplayName}: column '{plan.Columns[missing].Name}' is not in the header");
                 }
                 return new CsvRowReader(parser, map, schema.Columns.Count);
             }
@@ -101,7 +101,7 @@ public sealed class CsvSource : ExportSource
             }
             if (_fields.Count != width)
             {
-                throw new ConnectorException($"{Position}: {_fields.Count.ToString(CultureInfo.InvariantCulture)} fields where the header has {width.ToString(CultureInfo.InvariantCulture)}");
+                throw new ConnectorException("source.csv.field_count", $"{Position}: {_fields.Count.ToString(CultureInfo.InvariantCulture)} fields where the header has {width.ToString(CultureInfo.InvariantCulture)}");
             }
             for (var i = 0; i < map.Length; i++)
             {

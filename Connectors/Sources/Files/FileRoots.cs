@@ -38,7 +38,7 @@ public sealed class FileRoots
                 return real;
             }
         }
-        throw new ConnectorException($"file '{path}' does not exist in the configured source folders");
+        throw new ConnectorException("source.file.not_found", $"file '{path}' does not exist in the configured source folders");
     }
 
     /// <summary>Resolves <paramref name="path"/> inside the single folder <paramref name="root"/>.</summary>
@@ -48,17 +48,17 @@ public sealed class FileRoots
     {
         if (string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ConnectorException("a file path is required");
+            throw new ConnectorException("source.file.path_required", "a file path is required");
         }
         var segments = path.Split('/', '\\');
         if (segments.Any(s => s == ".."))
         {
-            throw new ConnectorException($"file path '{path}' may not contain '..'");
+            throw new ConnectorException("source.file.parent_segment", $"file path '{path}' may not contain '..'");
         }
     }
 
     private static ConnectorException Outside(string path) =>
-        new($"file path '{path}' is outside the configured source folders");
+        new("source.file.outside_root", $"file path '{path}' is outside the configured source folders");
 
     private static bool IsInside(string real, string root) =>
         real.Length > root.Length
@@ -93,7 +93,7 @@ public sealed class FileRoots
                 {
                     if (++hops > 40)
                     {
-                        throw new ConnectorException($"too many symbolic links under '{fullPath}'");
+                        throw new ConnectorException("source.file.too_many_links", $"too many symbolic links under '{fullPath}'");
                     }
                     var absolute = Path.IsPathRooted(target) ? target : Path.Combine(current, target);
                     var parts = Path.GetFullPath(absolute)[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);

@@ -55,7 +55,7 @@ public sealed class ParquetSource : ExportSource
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
         {
-            throw new ConnectorException($"{DisplayName}: not a readable Parquet file: {e.Message}", e);
+            throw new ConnectorException("source.parquet.unreadable", $"{DisplayName}: not a readable Parquet file: {e.Message}", e);
         }
     }
 
@@ -72,7 +72,7 @@ public sealed class ParquetSource : ExportSource
             for (var i = 0; i < selected.Length; i++)
             {
                 selected[i] = fields.FirstOrDefault(f => f.Name == plan.Columns[i].Name)
-                    ?? throw new ConnectorException($"{source.DisplayName}: column '{plan.Columns[i].Name}' is not in the file");
+                    ?? throw new ConnectorException("source.column.missing", $"{source.DisplayName}: column '{plan.Columns[i].Name}' is not in the file");
             }
             return new ParquetRowReader(reader, selected, source.DisplayName);
         }
@@ -165,7 +165,7 @@ public sealed class ParquetSource : ExportSource
             {
                 return await ReadStructAsync<DateTime>(group, field, rows, Cell.FromTimestamp, ct).ConfigureAwait(false);
             }
-            throw new ConnectorException($"column '{field.Name}': Parquet type {t.Name} is not supported");
+            throw new ConnectorException("source.parquet.unsupported_type", $"column '{field.Name}': Parquet type {t.Name} is not supported");
         }
 
         private static async Task<Cell[]> ReadStructAsync<T>(ParquetRowGroupReader group, DataField field, int rows, Func<T, Cell> convert, CancellationToken ct)

@@ -41,7 +41,7 @@ internal static class PostgresBinaryValues
             case PostgresReadKind.Text or PostgresReadKind.CastToText:
                 return Cell.FromText(Text(field, ref text, ref textUsed, column));
             default:
-                throw new ConnectorException($"column '{column}': unexpected binary value of {field.Length} bytes");
+                throw new ConnectorException("source.postgres.unexpected_value", $"column '{column}': unexpected binary value of {field.Length} bytes");
         }
     }
 
@@ -51,7 +51,7 @@ internal static class PostgresBinaryValues
         int.MaxValue => DateOnly.MaxValue,
         int.MinValue => DateOnly.MinValue,
         _ when (long)days + PostgresEpochDay is >= 0 and <= 3652058 => DateOnly.FromDayNumber(days + PostgresEpochDay),
-        _ => throw new ConnectorException($"column '{column}': a date outside the years 1-9999"),
+        _ => throw new ConnectorException("source.postgres.date_out_of_range", $"column '{column}': a date outside the years 1-9999"),
     };
 
     private static DateTime Timestamp(long microseconds, string column)
@@ -68,7 +68,7 @@ internal static class PostgresBinaryValues
         var max = (DateTime.MaxValue.Ticks - PostgresEpochTicks) / 10;
         if (microseconds < min || microseconds > max)
         {
-            throw new ConnectorException($"column '{column}': a timestamp outside the years 1-9999");
+            throw new ConnectorException("source.postgres.date_out_of_range", $"column '{column}': a timestamp outside the years 1-9999");
         }
         return new DateTime(PostgresEpochTicks + (microseconds * 10), DateTimeKind.Unspecified);
     }
@@ -84,7 +84,7 @@ internal static class PostgresBinaryValues
         var status = Utf8.ToUtf16(utf8, text.AsSpan(textUsed), out _, out var written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
-            throw new ConnectorException($"column '{column}': the database sent text that is not valid UTF-8");
+            throw new ConnectorException("source.postgres.invalid_utf8", $"column '{column}': the database sent text that is not valid UTF-8");
         }
         var value = text.AsMemory(textUsed, written);
         textUsed += written;

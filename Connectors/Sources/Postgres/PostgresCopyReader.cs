@@ -61,7 +61,7 @@ internal sealed class PostgresCopyReader : RowReader
             }
             if (!await FillAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new ConnectorException($"reading {_relation} failed after {Position}: the COPY stream ended in the middle of a row");
+                throw new ConnectorException("source.postgres.truncated_row", $"reading {_relation} failed after {Position}: the COPY stream ended in the middle of a row");
             }
         }
     }
@@ -87,7 +87,7 @@ internal sealed class PostgresCopyReader : RowReader
             }
             if (!data[..Signature.Length].SequenceEqual(Signature))
             {
-                throw new ConnectorException($"reading {_relation} failed: not a binary COPY stream");
+                throw new ConnectorException("source.postgres.not_binary_copy", $"reading {_relation} failed: not a binary COPY stream");
             }
             var extension = BinaryPrimitives.ReadInt32BigEndian(data[(Signature.Length + 4)..]);
             if (extension < 0 || data.Length < Signature.Length + 8 + extension)
@@ -112,7 +112,7 @@ internal sealed class PostgresCopyReader : RowReader
         }
         if (fields != _reads.Length)
         {
-            throw new ConnectorException($"reading {_relation} failed: {fields} fields in a row, expected {_reads.Length}");
+            throw new ConnectorException("source.postgres.field_count", $"reading {_relation} failed: {fields} fields in a row, expected {_reads.Length}");
         }
         at = 2;
         var textUsed = 0;
@@ -170,7 +170,7 @@ internal sealed class PostgresCopyReader : RowReader
         }
         catch (PostgresException e)
         {
-            throw new ConnectorException($"reading {_relation} failed after {Position}: {e.MessageText}", e);
+            throw new ConnectorException("source.postgres.read_failed", $"reading {_relation} failed after {Position}: {e.MessageText}", e);
         }
         return _end > before;
     }

@@ -50,7 +50,7 @@ internal sealed class PostgresQueryBuilder(PostgresRelation relation, IReadOnlyL
     };
 
     public (PostgresReadKind Read, string TypeSql) Lookup(string column) =>
-        relation.Types.TryGetValue(column, out var t) ? t : throw new ConnectorException($"column '{column}' does not exist in {relation.QualifiedName}");
+        relation.Types.TryGetValue(column, out var t) ? t : throw new ConnectorException("source.column.missing", $"column '{column}' does not exist in {relation.QualifiedName}");
 
     public string ConsentPredicate(IReadOnlyList<string> consentColumns)
     {
@@ -64,7 +64,7 @@ internal sealed class PostgresQueryBuilder(PostgresRelation relation, IReadOnlyL
             var (read, _) = Lookup(c);
             if (read != PostgresReadKind.Boolean)
             {
-                throw new ConnectorException($"consent column '{c}' must be boolean in {relation.QualifiedName}");
+                throw new ConnectorException("source.postgres.type_mismatch", $"consent column '{c}' must be boolean in {relation.QualifiedName}");
             }
             // IS TRUE: a NULL consent is no consent.
             parts.Add($"{SqlIdentifier.Quote(c)} IS TRUE");
@@ -91,14 +91,14 @@ internal sealed class PostgresQueryBuilder(PostgresRelation relation, IReadOnlyL
             }
             if (f.Value is null)
             {
-                throw new ConnectorException($"filter on column '{f.Column}': a value is required for {f.Operator}");
+                throw new ConnectorException("profile.filter.value_required", $"filter on column '{f.Column}': a value is required for {f.Operator}");
             }
             string parameter;
             if (f.Operator == FilterOperator.In)
             {
                 if (f.Value is string || f.Value is not IEnumerable values)
                 {
-                    throw new ConnectorException($"filter on column '{f.Column}': In needs a list of values");
+                    throw new ConnectorException("profile.filter.list_required", $"filter on column '{f.Column}': In needs a list of values");
                 }
                 var texts = values.Cast<object?>().Select(ToText).ToArray();
                 command.Parameters.Add(new NpgsqlParameter { Value = texts });
@@ -117,7 +117,7 @@ internal sealed class PostgresQueryBuilder(PostgresRelation relation, IReadOnlyL
                 FilterOperator.LessOrEqual => "<=",
                 FilterOperator.Greater => ">",
                 FilterOperator.GreaterOrEqual => ">=",
-                _ => throw new ConnectorException($"filter on column '{f.Column}': unknown operator"),
+                _ => throw new ConnectorException("profile.filter.unknown_operator", $"filter on column '{f.Column}': unknown operator"),
             };
             parts.Add($"{quoted} {op} {parameter}");
         }

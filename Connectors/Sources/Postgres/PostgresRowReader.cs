@@ -22,7 +22,7 @@ internal sealed class PostgresRowReader(NpgsqlCommand command, NpgsqlDataReader 
         }
         catch (PostgresException e)
         {
-            throw new ConnectorException($"reading {relation} failed after {Position}: {e.MessageText}", e);
+            throw new ConnectorException("source.postgres.read_failed", $"reading {relation} failed after {Position}: {e.MessageText}", e);
         }
         if (!more)
         {

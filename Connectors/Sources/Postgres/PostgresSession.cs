@@ -72,11 +72,11 @@ internal sealed partial class PostgresSession : SourceSession
         }
         catch (PostgresException e)
         {
-            throw new ConnectorException($"reading {_relation.QualifiedName} failed: {e.MessageText}", e);
+            throw new ConnectorException("source.postgres.read_failed", $"reading {_relation.QualifiedName} failed: {e.MessageText}", e);
         }
         if (!SnapshotId().IsMatch(snapshot))
         {
-            throw new ConnectorException($"reading {_relation.QualifiedName} failed: the server returned an unexpected snapshot id");
+            throw new ConnectorException("source.postgres.snapshot_unexpected", $"reading {_relation.QualifiedName} failed: the server returned an unexpected snapshot id");
         }
         // The count then runs beside the stream and the client: parallel workers would only take their CPU.
         _parallelCount = false;
@@ -90,7 +90,7 @@ internal sealed partial class PostgresSession : SourceSession
             await connection.DisposeAsync().ConfigureAwait(false);
             if (e is PostgresException p)
             {
-                throw new ConnectorException($"reading {_relation.QualifiedName} failed: {p.MessageText}", e);
+                throw new ConnectorException("source.postgres.read_failed", $"reading {_relation.QualifiedName} failed: {p.MessageText}", e);
             }
             throw;
         }
@@ -131,7 +131,7 @@ internal sealed partial class PostgresSession : SourceSession
         }
         catch (PostgresException e)
         {
-            throw new ConnectorException($"reading {_relation.QualifiedName} failed: {e.MessageText}", e);
+            throw new ConnectorException("source.postgres.read_failed", $"reading {_relation.QualifiedName} failed: {e.MessageText}", e);
         }
     }
 
@@ -145,7 +145,7 @@ internal sealed partial class PostgresSession : SourceSession
         }
         catch (PostgresException e)
         {
-            throw new ConnectorException($"counting equivalence classes in {_relation.QualifiedName} failed: {e.MessageText}", e);
+            throw new ConnectorException("source.postgres.count_failed", $"counting equivalence classes in {_relation.QualifiedName} failed: {e.MessageText}", e);
         }
     }
 
@@ -185,7 +185,7 @@ internal sealed partial class PostgresSession : SourceSession
         }
         catch (PostgresException e)
         {
-            throw new ConnectorException($"counting equivalence classes in {_relation.QualifiedName} failed: {e.MessageText}", e);
+            throw new ConnectorException("source.postgres.count_failed", $"counting equivalence classes in {_relation.QualifiedName} failed: {e.MessageText}", e);
         }
         return true;
     }

@@ -52,7 +52,7 @@ public sealed class PostgresSource(PostgresSourceOptions options) : ExportSource
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
             var b = TryParse(Options.ConnectionString);
-            throw new ConnectorException($"cannot connect to the PostgreSQL source {b?.Host}:{b?.Port}/{b?.Database}: {e.Message}", e);
+            throw new ConnectorException("source.postgres.unreachable", $"cannot connect to the PostgreSQL source {b?.Host}:{b?.Port}/{b?.Database}: {e.Message}", e);
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class PostgresSource(PostgresSourceOptions options) : ExportSource
         if (_relation is null)
         {
             _relation = await PostgresCatalog.LoadRelationAsync(connection, Options.Schema, Options.Relation, cancellationToken).ConfigureAwait(false)
-                ?? throw new ConnectorException($"relation {DisplayName} does not exist or is not a table or view");
+                ?? throw new ConnectorException("source.postgres.relation_missing", $"relation {DisplayName} does not exist or is not a table or view");
         }
         return _relation;
     }

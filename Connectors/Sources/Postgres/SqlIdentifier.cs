@@ -7,7 +7,7 @@ internal static class SqlIdentifier
     {
         if (identifier.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ConnectorException("identifiers cannot contain NUL characters");
+            throw new ConnectorException("source.postgres.invalid_identifier", "identifiers cannot contain NUL characters");
         }
         return "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }

@@ -34,18 +34,3 @@ public sealed record ColumnSuggestion(string Name, string DataType, string Curre
 /// <summary>The first rows as a grant would deliver them, and the manifest of that run.</summary>
 public sealed record PreviewView(Guid GrantId, string Purpose, IReadOnlyList<string> Columns,
     IReadOnlyList<System.Text.Json.JsonElement> Rows, System.Text.Json.JsonElement Manifest);
-
-public sealed record RegisterPostgresInput(string? Name, string? Description, string? Host, int? Port, string? Database,
-    string? Schema, string? Relation, string? Username, string? Password);
-
-/// <summary>What to change; null fields stay as they are. Applied all at once or not at all.</summary>
-public sealed record DatasetConditionsInput(string? Name = null, string? Description = null, string? DataUse = null,
-    string? TermsOfUse = null, string? AnonymizationProfile = null, int? DefaultK = null);
-
-public sealed record ClassifyInput(IReadOnlyDictionary<string, string>? Columns);
-
-public sealed record StewardInput(Guid? UserId);
-
-public sealed record ShareInput(Guid? VoId);
-
-public sealed record WithdrawInput(string? Reason);

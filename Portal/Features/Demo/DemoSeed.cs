@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Datasets;
-using Portal.Features.Exports;
+using Portal.Features.Datasets.Sources;
 using Portal.Features.VirtualOrganizations;
 
 namespace Portal.Features.Demo;
