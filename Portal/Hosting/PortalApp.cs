@@ -51,9 +51,7 @@ public static class PortalApp
         services.AddSingleton<PolicySync>();
         services.AddHostedService(sp => sp.GetRequiredService<PolicySync>());
         services.AddPortalNotifications(builder.Configuration);
-        services.AddSingleton<VoService>();
-        services.AddSingleton<InvitationService>();
-        services.AddSingleton<JoinRequestService>();
+        services.AddVirtualOrganizations();
         services.AddSingleton<Features.Grants.GrantService>();
         services.AddSingleton<Features.AccessRequests.AccessRequestService>();
         services.AddSingleton<Features.Grants.GrantReminderJob>();
@@ -107,7 +105,7 @@ public static class PortalApp
         api.MapTokenApi();
         api.MapAuditApi();
         api.MapPassportApi(app);
-        api.MapVoApi();
+        api.MapVirtualOrganizations();
         api.MapDatasetApi();
         api.MapNotificationsApi();
         api.MapAccessRequestApi();

@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.SignIn;
-using Portal.Features.Tokens;
 
 namespace Portal.Features.Audit;
 
@@ -55,7 +53,7 @@ public sealed class AuditReview(IDbContextFactory<PortalDb> dbs)
         {
             return Failure.SignInRequired;
         }
-        if (BearerTokens.TokenIdOf(principal) is not null)
+        if (principal.TokenId() is not null)
         {
             return Failure.Forbidden("The audit trail is read in a browser session, not with an API token.");
         }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Portal.Features.VirtualOrganizations;
+namespace Portal.Features.VirtualOrganizations.Invitations;
 
 /// <summary>
 /// Invitation secrets: 32 random bytes in base64url for the link; the database keeps only the SHA-256 of the link's
