@@ -13,7 +13,6 @@ using Portal.Features.Me;
 using Portal.Features.Notifications;
 using Portal.Features.Passports;
 using Portal.Features.SignIn;
-using Portal.Features.SignIn.Saml;
 using Portal.Features.Tokens;
 using Portal.Features.VirtualOrganizations;
 
@@ -26,8 +25,6 @@ public static class PortalApp
     {
         ArgumentNullException.ThrowIfNull(builder);
         var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
-        var saml = SamlSettings.Read(builder.Configuration);
-        var oidc = Features.SignIn.Oidc.OidcSettings.Read(builder.Configuration);
         Features.Exports.DatasetSources.ReadClassCount(builder.Configuration);
 
         builder.AddPortalLogging();
@@ -38,19 +35,17 @@ public static class PortalApp
         services.AddScoped(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDb>>().CreateDbContext());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ClusterSingleton(connectionString, sp.GetRequiredService<ILogger<ClusterSingleton>>()));
-        services.AddSingleton<AuditLog>();
-        services.AddScoped<DemoSeed>();
-        services.AddScoped<SessionIssuer>();
-        services.AddSingleton<Features.Tokens.TokenService>();
-        services.AddSingleton<AuditReview>();
-        services.AddSingleton<Features.Passports.VisaKeys>();
+        services.AddAudit();
+        services.AddDemo();
+        services.AddTokens();
+        services.AddPassports();
         services.AddSingleton<Features.Exports.DatasetCredentials>();
         services.AddSingleton<Features.Exports.DatasetSources>();
         services.AddSingleton<Features.Exports.PseudonymKeys>();
         services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));
         services.AddSingleton<PolicySync>();
         services.AddHostedService(sp => sp.GetRequiredService<PolicySync>());
-        services.AddPortalNotifications(builder.Configuration);
+        services.AddNotifications(builder.Configuration);
         services.AddVirtualOrganizations();
         services.AddSingleton<Features.Grants.GrantService>();
         services.AddSingleton<Features.AccessRequests.AccessRequestService>();
@@ -62,9 +57,7 @@ public static class PortalApp
         services.AddSingleton<DatasetUploads>();
 
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
-        services.AddPortalAuthentication(builder.Environment);
-        services.AddSaml(saml);
-        Features.SignIn.Oidc.OidcServices.AddOidc(services, oidc, builder.Environment);
+        services.AddSignIn(builder.Configuration, builder.Environment);
         services.AddPortalProblemDetails();
         services.AddPortalRateLimits(builder.Configuration);
         services.AddPortalHealthChecks();
@@ -99,24 +92,19 @@ public static class PortalApp
         app.MapPortalApiDocs();
 
         var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(RateLimits.ApiPolicy);
-        api.MapMeApi();
+        api.MapMe();
         api.MapExplainApi();
         api.MapExportApi();
-        api.MapTokenApi();
-        api.MapAuditApi();
-        api.MapPassportApi(app);
+        api.MapTokens();
+        api.MapAudit();
+        api.MapPassports(app);
         api.MapVirtualOrganizations();
         api.MapDatasetApi();
-        api.MapNotificationsApi();
+        api.MapNotifications();
         api.MapAccessRequestApi();
         api.MapGrantApi();
 
-        app.MapSignOut();
-        if (app.Services.GetRequiredService<SamlSettings>().Enabled)
-        {
-            app.MapSamlEndpoints();
-        }
-        Features.SignIn.Oidc.OidcEndpoints.MapOidcEndpoints(app);
+        app.MapSignIn();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -34,11 +34,11 @@ internal static class PassportApi
         }
         if (user != "me" && (!Guid.TryParse(user, out var asked) || asked != me))
         {
-            return Failure.Forbidden("A passport is issued to its holder only.").ToProblem();
+            return Failure.Forbidden("passport.holder_only", "A passport is issued to its holder only.").ToProblem();
         }
         if (BearerTokens.TokenIdOf(http.User) is not null && !http.User.HasClaim(BearerTokens.ScopeClaim, PermissionsScope))
         {
-            return Failure.Forbidden($"This token lacks the scope {PermissionsScope}.").ToProblem();
+            return Failure.Forbidden("passport.scope_missing", $"This token lacks the scope {PermissionsScope}.").ToProblem();
         }
         var now = time.GetUtcNow();
         var grants = await LiveGrantsAsync(db, me, now, ct);

@@ -1,8 +1,9 @@
 namespace Portal.Features.Notifications;
 
-internal static class NotificationsSetup
+/// <summary>Notifications: the outbox every feature writes to, its e-mail delivery, and the inbox (/api/notifications, bell, page).</summary>
+public static class NotificationsFeature
 {
-    public static IServiceCollection AddPortalNotifications(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section));
         services.AddSingleton<EmailDeliverySignal>();
@@ -11,5 +12,11 @@ internal static class NotificationsSetup
         services.AddSingleton<EmailDelivery>();
         services.AddHostedService(sp => sp.GetRequiredService<EmailDelivery>());
         return services;
+    }
+
+    public static RouteGroupBuilder MapNotifications(this RouteGroupBuilder api)
+    {
+        api.MapNotificationsApi();
+        return api;
     }
 }

@@ -2,46 +2,29 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using Portal.Data;
 
 namespace Portal.Features.Audit;
 
-/// <summary>/api/audit: search (paginated), download (CSV or JSON Lines, streamed) and chain verification.</summary>
-internal static class AuditApi
+/// <summary>The events the caller may read, oldest first, streamed as CSV or JSON Lines (at most <see cref="AuditReview.MaxExportRows"/>).</summary>
+public static class ExportAudit
 {
-    public static void MapAuditApi(this RouteGroupBuilder api)
-    {
-        var audit = api.MapGroup("/audit").WithTags("Audit");
-        audit.MapGet("/", SearchAsync).WithName("SearchAudit").WithSummary("Audit events you may read, newest first, filtered and paginated.");
-        audit.MapGet("/export", ExportAsync).WithName("ExportAudit").WithSummary("The same events, oldest first, as CSV or JSON Lines.");
-        audit.MapGet("/verify", VerifyAsync).WithName("VerifyAudit").WithSummary("Checks the hash chain; names the first broken event (auditors only).");
-    }
+    internal static RouteHandlerBuilder Map(RouteGroupBuilder audit) =>
+        audit.MapGet("/export", Endpoint).WithName("ExportAudit").WithSummary("The same events, oldest first, as CSV or JSON Lines.");
 
-    private static async Task<IResult> SearchAsync(
-        DateTimeOffset? from, DateTimeOffset? to, Guid? actor, Guid? vo, Guid? dataset, string? type, string? outcome, int? page, int? pageSize,
-        HttpContext http, AuditReview review, CancellationToken ct)
-    {
-        var filter = AuditReview.Filter(from, to, actor, vo, dataset, type, outcome);
-        if (filter.Failure is { } bad) { return bad.ToProblem(); }
-        var paging = Paging.From(page, pageSize);
-        if (paging.Failure is { } badPage) { return badPage.ToProblem(); }
-        var result = await review.SearchAsync(Caller.From(http), filter.Value!, paging.Value, ct);
-        return result.Failure is { } failure ? failure.ToProblem() : Results.Ok(result.Value);
-    }
-
-    private static async Task<IResult> ExportAsync(
+    // Streams to the response body as it reads: the answer is written here, not returned as a typed result.
+    private static async Task<IResult> Endpoint(
         DateTimeOffset? from, DateTimeOffset? to, Guid? actor, Guid? vo, Guid? dataset, string? type, string? outcome, string? format,
-        HttpContext http, PortalDb db, CancellationToken ct)
+        HttpContext http, Caller caller, [AsParameters] AuditServices services, CancellationToken ct)
     {
         var filter = AuditReview.Filter(from, to, actor, vo, dataset, type, outcome);
         if (filter.Failure is { } bad) { return bad.ToProblem(); }
         var csv = (format ?? "csv").Equals("csv", StringComparison.OrdinalIgnoreCase);
         if (!csv && !(format ?? "").Equals("jsonl", StringComparison.OrdinalIgnoreCase))
         {
-            return Failure.Invalid("format", "format is csv or jsonl.").ToProblem();
+            return Failure.Invalid("audit.export.format_invalid", "format", "format is csv or jsonl.").ToProblem();
         }
-        var scoped = await AuditReview.ScopeAsync(db, http.User, ct);
+        await using var db = await services.Dbs.CreateDbContextAsync(ct);
+        var scoped = await AuditReview.ScopeAsync(db, caller.Principal, ct);
         if (scoped.Failure is { } failure) { return failure.ToProblem(); }
 
         http.Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/jsonl; charset=utf-8";
@@ -57,21 +40,6 @@ internal static class AuditApi
         }
         await writer.FlushAsync(ct);
         return Results.Empty;
-    }
-
-    private static async Task<IResult> VerifyAsync(HttpContext http, PortalDb db, IConfiguration configuration, CancellationToken ct)
-    {
-        // The database, not the session's claims: an auditor role withdrawn an hour ago must not still verify.
-        var me = http.User.UserId();
-        var auditor = me is not null && http.User.TokenId() is null && await db.Users.AnyAsync(
-            u => u.Id == me && !u.Suspended && (u.PlatformRoles & PlatformRoles.Auditor) != 0, ct);
-        if (!auditor)
-        {
-            return Failure.Forbidden("Only auditors verify the whole chain.").ToProblem();
-        }
-        await using var conn = new NpgsqlConnection(Hosting.DatabaseConnectivity.RequireConnectionString(configuration));
-        await conn.OpenAsync(ct);
-        return Results.Ok(await AuditChainVerifier.VerifyAsync(conn, ct));
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
