@@ -11,6 +11,8 @@ public static class ExportAudit
     internal static RouteHandlerBuilder Map(RouteGroupBuilder audit) =>
         audit.MapGet("/export", Endpoint).WithName("ExportAudit").WithSummary("The same events, oldest first, as CSV or JSON Lines.");
 
+    public sealed record Input(AuditFilter Filter, bool Csv);
+
     // Streams to the response body as it reads: the answer is written here, not returned as a typed result.
     private static async Task<IResult> Endpoint(
         DateTimeOffset? from, DateTimeOffset? to, Guid? actor, Guid? vo, Guid? dataset, string? type, string? outcome, string? format,
@@ -23,23 +25,56 @@ public static class ExportAudit
         {
             return Failure.Invalid("audit.export.format_invalid", "format", "format is csv or jsonl.").ToProblem();
         }
-        await using var db = await services.Dbs.CreateDbContextAsync(ct);
-        var scoped = await AuditReview.ScopeAsync(db, caller.Principal, ct);
-        if (scoped.Failure is { } failure) { return failure.ToProblem(); }
+        var lines = await HandleAsync(services, caller, new Input(filter.Value!, csv), ct);
+        if (lines.Failure is { } failure) { return failure.ToProblem(); }
 
         http.Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/jsonl; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit.{(csv ? "csv" : "jsonl")}\"";
         await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), 1 << 16);
-        if (csv)
+        await foreach (var line in lines.Value!.WithCancellation(ct))
         {
-            await writer.WriteLineAsync("id,chain_seq,occurred_at,type,outcome,actor_user_id,actor_name,actor_ip,api_token_id,vo_id,dataset_id,grant_id,reason,details,hash");
-        }
-        await foreach (var e in AuditReview.StreamAsync(scoped.Value!, filter.Value!, ct))
-        {
-            await writer.WriteLineAsync(csv ? CsvLine(e) : JsonSerializer.Serialize(e, JsonOptions));
+            await writer.WriteLineAsync(line);
         }
         await writer.FlushAsync(ct);
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// Checks that the caller may read the trail, then returns its lines (header first for CSV), read as they are
+    /// written: the stream opens its own context, so a large export never sits in memory.
+    /// </summary>
+    public static async Task<Outcome<IAsyncEnumerable<string>>> HandleAsync(AuditServices services, Caller caller, Input input, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(input);
+        await using (var db = await services.Dbs.CreateDbContextAsync(ct))
+        {
+            if ((await AuditReview.ScopeAsync(db, caller.Principal, ct)).Failure is { } refused)
+            {
+                return refused;
+            }
+        }
+        return Outcome.Ok(LinesAsync(services, caller, input, ct));
+    }
+
+    private static async IAsyncEnumerable<string> LinesAsync(AuditServices services, Caller caller, Input input,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var db = await services.Dbs.CreateDbContextAsync(ct);
+        var scoped = await AuditReview.ScopeAsync(db, caller.Principal, ct);
+        if (scoped.Failure is not null)
+        {
+            yield break;
+        }
+        if (input.Csv)
+        {
+            yield return "id,chain_seq,occurred_at,type,outcome,actor_user_id,actor_name,actor_ip,api_token_id,vo_id,dataset_id,grant_id,reason,details,hash";
+        }
+        await foreach (var e in AuditReview.StreamAsync(scoped.Value!, input.Filter, ct))
+        {
+            yield return input.Csv ? CsvLine(e) : JsonSerializer.Serialize(e, JsonOptions);
+        }
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
