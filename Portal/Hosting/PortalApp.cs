@@ -11,7 +11,6 @@ using Portal.Features.Me;
 using Portal.Features.Notifications;
 using Portal.Features.Passports;
 using Portal.Features.SignIn;
-using Portal.Features.SignIn.Saml;
 using Portal.Features.Tokens;
 using Portal.Features.VirtualOrganizations;
 
@@ -24,8 +23,6 @@ public static class PortalApp
     {
         ArgumentNullException.ThrowIfNull(builder);
         var connectionString = DatabaseConnectivity.RequireConnectionString(builder.Configuration);
-        var saml = SamlSettings.Read(builder.Configuration);
-        var oidc = Features.SignIn.Oidc.OidcSettings.Read(builder.Configuration);
         Features.Datasets.Sources.DatasetSources.ReadClassCount(builder.Configuration);
 
         builder.AddPortalLogging();
@@ -36,25 +33,19 @@ public static class PortalApp
         services.AddScoped(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDb>>().CreateDbContext());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ClusterSingleton(connectionString, sp.GetRequiredService<ILogger<ClusterSingleton>>()));
-        services.AddSingleton<AuditLog>();
-        services.AddScoped<DemoSeed>();
-        services.AddScoped<SessionIssuer>();
-        services.AddSingleton<Features.Tokens.TokenService>();
-        services.AddSingleton<AuditReview>();
-        services.AddSingleton<Features.Passports.VisaKeys>();
+        services.AddAudit();
+        services.AddDemo();
+        services.AddTokens();
+        services.AddPassports();
         services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));
-        services.AddPortalNotifications(builder.Configuration);
-        services.AddSingleton<VoService>();
-        services.AddSingleton<InvitationService>();
-        services.AddSingleton<JoinRequestService>();
+        services.AddNotifications(builder.Configuration);
+        services.AddVirtualOrganizations();
         services.AddAccess();
         services.AddDatasets();
         services.AddExports();
 
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
-        services.AddPortalAuthentication(builder.Environment);
-        services.AddSaml(saml);
-        Features.SignIn.Oidc.OidcServices.AddOidc(services, oidc, builder.Environment);
+        services.AddSignIn(builder.Configuration, builder.Environment);
         services.AddPortalProblemDetails();
         services.AddPortalRateLimits(builder.Configuration);
         services.AddPortalHealthChecks();
@@ -89,22 +80,17 @@ public static class PortalApp
         app.MapPortalApiDocs();
 
         var api = app.MapGroup("/api").RequireAuthorization().RequireRateLimiting(RateLimits.ApiPolicy);
-        api.MapMeApi();
-        api.MapTokenApi();
-        api.MapAuditApi();
-        api.MapPassportApi(app);
-        api.MapVoApi();
+        api.MapMe();
+        api.MapTokens();
+        api.MapAudit();
+        api.MapPassports(app);
+        api.MapVirtualOrganizations();
         api.MapDatasets();
         api.MapExports();
-        api.MapNotificationsApi();
+        api.MapNotifications();
         api.MapAccess();
 
-        app.MapSignOut();
-        if (app.Services.GetRequiredService<SamlSettings>().Enabled)
-        {
-            app.MapSamlEndpoints();
-        }
-        Features.SignIn.Oidc.OidcEndpoints.MapOidcEndpoints(app);
+        app.MapSignIn();
 
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.SignIn;
-using Portal.Features.Tokens;
 
 namespace Portal.Features.Audit;
 
@@ -17,26 +15,11 @@ public sealed record AuditEventView(
 
 /// <summary>
 /// Who may read which part of the trail: portal auditors all of it; owners and stewards the events of their
-/// datasets; nobody else any. Both the API and the review page ask here.
+/// datasets; nobody else any. The search, the export and the review page ask here.
 /// </summary>
-public sealed class AuditReview(IDbContextFactory<PortalDb> dbs)
+public static class AuditReview
 {
     public const int MaxExportRows = 100_000;
-
-    public async Task<Outcome<PageOf<AuditEventView>>> SearchAsync(Caller caller, AuditFilter filter, Paging paging, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var scoped = await ScopeAsync(db, caller.Principal, ct);
-        if (scoped.Failure is { } failure)
-        {
-            return failure;
-        }
-        var query = Apply(scoped.Value!, filter);
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(e => e.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
-        return new PageOf<AuditEventView>([.. items.Select(View)], paging.Page, paging.PageSize, total);
-    }
 
     /// <summary>Every event the caller may see that matches, oldest first, streamed (for CSV and JSON downloads).</summary>
     public static async IAsyncEnumerable<AuditEventView> StreamAsync(IQueryable<AuditEvent> scoped, AuditFilter filter,
@@ -55,15 +38,15 @@ public sealed class AuditReview(IDbContextFactory<PortalDb> dbs)
         {
             return Failure.SignInRequired;
         }
-        if (BearerTokens.TokenIdOf(principal) is not null)
+        if (principal.TokenId() is not null)
         {
-            return Failure.Forbidden("The audit trail is read in a browser session, not with an API token.");
+            return Failure.Forbidden("audit.read.browser_only", "The audit trail is read in a browser session, not with an API token.");
         }
         var events = db.AuditEvents.AsNoTracking();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == me, ct);
         if (user is null || user.Suspended)
         {
-            return Failure.Forbidden("Your account may not read the audit trail.");
+            return Failure.Forbidden("audit.read.account_suspended", "Your account may not read the audit trail.");
         }
         if (user.PlatformRoles.HasFlag(PlatformRoles.Auditor))
         {
@@ -72,7 +55,7 @@ public sealed class AuditReview(IDbContextFactory<PortalDb> dbs)
         var mine = db.Datasets.Where(d => d.OwnerId == me || d.Stewards.Any(s => s.UserId == me)).Select(d => (Guid?)d.Id);
         if (!await mine.AnyAsync(ct))
         {
-            return Failure.Forbidden("Only auditors, and owners and stewards of datasets, read the audit trail.");
+            return Failure.Forbidden("audit.read.not_allowed", "Only auditors, and owners and stewards of datasets, read the audit trail.");
         }
         return Outcome.Ok(events.Where(e => mine.Contains(e.DatasetId)));
     }
@@ -94,25 +77,25 @@ public sealed class AuditReview(IDbContextFactory<PortalDb> dbs)
     {
         if (from is not null && to is not null && to <= from)
         {
-            return Failure.Invalid("to", "'to' must come after 'from'.");
+            return Failure.Invalid("audit.filter.period_invalid", "to", "'to' must come after 'from'.");
         }
         if (type is { Length: > 64 })
         {
-            return Failure.Invalid("type", "An event type has at most 64 characters, e.g. 'export' or 'signin.failed'.");
+            return Failure.Invalid("audit.filter.type_too_long", "type", "An event type has at most 64 characters, e.g. 'export' or 'signin.failed'.");
         }
         AuditOutcome? parsed = null;
         if (!string.IsNullOrEmpty(outcome))
         {
             if (!Enum.TryParse<AuditOutcome>(outcome, ignoreCase: true, out var o) || !Enum.IsDefined(o))
             {
-                return Failure.Invalid("outcome", "outcome is one of Success, Failure, Denied.");
+                return Failure.Invalid("audit.filter.outcome_invalid", "outcome", "outcome is one of Success, Failure, Denied.");
             }
             parsed = o;
         }
         return new AuditFilter(from, to, actor, vo, dataset, type, parsed);
     }
 
-    private static AuditEventView View(AuditEvent e) => new(
+    public static AuditEventView View(AuditEvent e) => new(
         e.Id, e.ChainSeq, e.OccurredAt, e.Type, e.Outcome.ToString(), e.ActorUserId, e.ActorName, e.ActorIp, e.ApiTokenId,
         e.VoId, e.DatasetId, e.GrantId, e.Reason, e.Details?.RootElement.GetRawText(),
         e.Hash is null ? null : Convert.ToHexStringLower(e.Hash));

@@ -53,7 +53,7 @@ public sealed class NotificationInbox(IDbContextFactory<PortalDb> dbs, TimeProvi
         var n = await db.Notifications.SingleOrDefaultAsync(x => x.Id == id && x.UserId == me, ct);
         if (n is null)
         {
-            return Failure.NotFound("No such notification.");
+            return Failure.NotFound("notification.inbox.not_found", "No such notification.");
         }
         n.ReadAt ??= time.GetUtcNow();
         await db.SaveChangesAsync(ct);

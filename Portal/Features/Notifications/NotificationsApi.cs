@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Features.SignIn;
 
 namespace Portal.Features.Notifications;
 
@@ -16,26 +15,26 @@ internal static class NotificationsApi
     }
 
     private static async Task<Results<Ok<NotificationInbox.Inbox>, ProblemHttpResult>> List(
-        int? page, int? pageSize, bool? unreadOnly, HttpContext http, NotificationInbox inbox, CancellationToken ct)
+        int? page, int? pageSize, bool? unreadOnly, Caller caller, NotificationInbox inbox, CancellationToken ct)
     {
         var paging = Paging.From(page, pageSize);
         if (paging.Failure is { } bad)
         {
             return bad.ToProblem();
         }
-        var result = await inbox.ListAsync(Caller.From(http), paging.Value, unreadOnly ?? false, ct);
+        var result = await inbox.ListAsync(caller, paging.Value, unreadOnly ?? false, ct);
         return result.Failure is { } f ? f.ToProblem() : TypedResults.Ok(result.Value);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(Guid id, HttpContext http, NotificationInbox inbox, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(Guid id, Caller caller, NotificationInbox inbox, CancellationToken ct)
     {
-        var result = await inbox.MarkReadAsync(Caller.From(http), id, ct);
+        var result = await inbox.MarkReadAsync(caller, id, ct);
         return result.Failure is { } f ? f.ToProblem() : TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<int>, ProblemHttpResult>> MarkAllRead(HttpContext http, NotificationInbox inbox, CancellationToken ct)
+    private static async Task<Results<Ok<int>, ProblemHttpResult>> MarkAllRead(Caller caller, NotificationInbox inbox, CancellationToken ct)
     {
-        var result = await inbox.MarkAllReadAsync(Caller.From(http), ct);
+        var result = await inbox.MarkAllReadAsync(caller, ct);
         return result.Failure is { } f ? f.ToProblem() : TypedResults.Ok(result.Value);
     }
 }

@@ -25,24 +25,37 @@ internal static class PassportApi
         app.MapGet("/.well-known/jwks.json", JwksAsync).AllowAnonymous().WithTags("Passports").WithName("GetVisaSigningKeys");
     }
 
-    private static async Task<IResult> PermissionsAsync(string user, HttpContext http, PortalDb db, VisaKeys keys, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PermissionsAsync(
+        string user, HttpContext http, Caller caller, IDbContextFactory<PortalDb> dbs, VisaKeys keys, TimeProvider time, CancellationToken ct)
     {
-        if (http.User.UserId() is not { } me)
+        var o = await HandleAsync(dbs, keys, time, caller, user, $"{http.Request.Scheme}://{http.Request.Host}", ct);
+        return o.Failure is { } f ? f.ToProblem() : Results.Ok(o.Value);
+    }
+
+    /// <summary>The caller's passport, its visas signed for <paramref name="issuer"/> (the portal's own address).</summary>
+    public static async Task<Outcome<Dictionary<string, object>>> HandleAsync(IDbContextFactory<PortalDb> dbs, VisaKeys keys, TimeProvider time,
+        Caller caller, string user, string issuer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dbs);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.UserId is not { } me)
         {
-            return Failure.SignInRequired.ToProblem();
+            return Failure.SignInRequired;
         }
         if (user != "me" && (!Guid.TryParse(user, out var asked) || asked != me))
         {
-            return Failure.Forbidden("A passport is issued to its holder only.").ToProblem();
+            return Failure.Forbidden("passport.holder_only", "A passport is issued to its holder only.");
         }
-        if (BearerTokens.TokenIdOf(http.User) is not null && !http.User.HasClaim(BearerTokens.ScopeClaim, PermissionsScope))
+        if (caller.Principal.TokenId() is not null && !caller.Principal.HasClaim(BearerTokens.ScopeClaim, PermissionsScope))
         {
-            return Failure.Forbidden($"This token lacks the scope {PermissionsScope}.").ToProblem();
+            return Failure.Forbidden("passport.scope_missing", $"This token lacks the scope {PermissionsScope}.");
         }
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var grants = await LiveGrantsAsync(db, me, now, ct);
         var key = await keys.CurrentAsync(ct);
-        var issuer = $"{http.Request.Scheme}://{http.Request.Host}";
         var visas = grants.Select(g => Sign(key, new Dictionary<string, object>
         {
             ["iss"] = issuer,
@@ -59,7 +72,7 @@ internal static class PassportApi
                 ["by"] = "dac",
             },
         }, issuer)).ToList();
-        return Results.Ok(new Dictionary<string, object> { ["ga4gh_passport_v1"] = visas });
+        return new Dictionary<string, object> { ["ga4gh_passport_v1"] = visas };
     }
 
     /// <summary>Grants naming this person, or a VO (role, institution) of which they are a live member; a visa ends with the sooner of the two.</summary>

@@ -2,11 +2,7 @@ using System.Net.Mail;
 
 namespace Portal.Features.VirtualOrganizations;
 
-public sealed record CreateVoInput(string? Name, string? Description, string? JoinPolicy, int? DefaultMembershipDays);
-
-public sealed record CreateInvitationInput(string? Email, string? Role, DateTimeOffset? ExpiresAt, DateTimeOffset? MembershipExpiresAt);
-
-/// <summary>Field checks shared by the VO services. Each names the field exactly as the API's JSON spells it.</summary>
+/// <summary>Field checks shared by the VO use cases. Each names the field exactly as the API's JSON spells it.</summary>
 internal static class VoInput
 {
     public const int NameMax = 200;
@@ -22,14 +18,14 @@ internal static class VoInput
     {
         null or "" or "MEMBER" => VoRole.Member,
         "ADMIN" => VoRole.Admin,
-        _ => Failure.Invalid(field, $"{field} must be \"member\" or \"admin\"."),
+        _ => Failure.Invalid("vo.member.role_invalid", field, $"{field} must be \"member\" or \"admin\"."),
     };
 
     public static Outcome<VoJoinPolicy> JoinPolicy(string? value) => value?.Trim().Replace("-", "", StringComparison.Ordinal).ToUpperInvariant() switch
     {
         null or "" or "INVITATIONONLY" => VoJoinPolicy.InvitationOnly,
         "OPENWITHAPPROVAL" => VoJoinPolicy.OpenWithApproval,
-        _ => Failure.Invalid("joinPolicy", "joinPolicy must be \"invitation-only\" or \"open-with-approval\"."),
+        _ => Failure.Invalid("vo.organization.join_policy_invalid", "joinPolicy", "joinPolicy must be \"invitation-only\" or \"open-with-approval\"."),
     };
 
     /// <summary>A bare address (no display name), lower-cased: addresses are compared case-insensitively.</summary>
@@ -40,17 +36,19 @@ internal static class VoInput
             return Outcome.Ok<string?>(null);
         }
         var trimmed = value.Trim();
-        if (trimmed.Length > EmailMax)
+        if (Length(trimmed, EmailMax, "email") is { } tooLong)
         {
-            return Failure.Invalid("email", $"email is longer than {EmailMax} characters.");
+            return tooLong;
         }
         if (!MailAddress.TryCreate(trimmed, out var address) || !string.Equals(address.Address, trimmed, StringComparison.Ordinal))
         {
-            return Failure.Invalid("email", $"\"{trimmed}\" is not an e-mail address.");
+            return Failure.Invalid("vo.invitation.email_invalid", "email", $"\"{trimmed}\" is not an e-mail address.");
         }
         return trimmed.ToLowerInvariant();
     }
 
     public static Failure? Length(string? value, int max, string field) =>
-        value is not null && value.Length > max ? Failure.Invalid(field, $"{field} is longer than {max} characters ({value.Length}).") : null;
+        value is not null && value.Length > max
+            ? Failure.Invalid("vo.input.too_long", field, $"{field} is longer than {max} characters ({value.Length}).")
+            : null;
 }

@@ -63,8 +63,10 @@ public sealed class AuditApiTests(DemoPortalFactory portal) : IClassFixture<Demo
         using var bob = await AsAsync(DemoSeed.Bob);
         using var response = await bob.GetAsync(Api());
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("audit.read.not_allowed", await ProblemCode.OfAsync(response));
         using var export = await bob.GetAsync(Api("/export"));
         Assert.Equal(HttpStatusCode.Forbidden, export.StatusCode);
+        Assert.Equal("audit.read.not_allowed", await ProblemCode.OfAsync(export));
 
         using var anonymous = portal.CreateBrowserClient();
         using var unauthorized = await anonymous.GetAsync(Api());
@@ -99,19 +101,25 @@ public sealed class AuditApiTests(DemoPortalFactory portal) : IClassFixture<Demo
         using var alice = await AsAsync(DemoSeed.Alice);
         using var refused = await alice.GetAsync(Api("/verify"));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("audit.verify.auditors_only", await ProblemCode.OfAsync(refused));
     }
 
     [Theory]
-    [InlineData("?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "to")]
-    [InlineData("?outcome=Maybe", "outcome")]
-    [InlineData("?pageSize=500", "pageSize")]
-    [InlineData("/export?format=xlsx", "format")]
-    public async Task Bad_filters_are_problems_naming_the_field(string query, string field)
+    [InlineData("?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z", "to", "audit.filter.period_invalid")]
+    [InlineData("?outcome=Maybe", "outcome", "audit.filter.outcome_invalid")]
+    [InlineData("?pageSize=500", "pageSize", null)]
+    [InlineData("/export?format=xlsx", "format", "audit.export.format_invalid")]
+    public async Task Bad_filters_are_problems_naming_the_field(string query, string field, string? code)
     {
         using var carol = await AsAsync(DemoSeed.Carol);
         using var response = await carol.GetAsync(Api(query));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+        // Paging refusals are the kernel's (Paging.From); only the audit feature's own codes are pinned here.
+        if (code is not null)
+        {
+            Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
+        }
     }
 }

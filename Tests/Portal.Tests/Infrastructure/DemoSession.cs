@@ -6,7 +6,7 @@ using System.Web;
 using System.Xml;
 using Portal.Features.Demo;
 using Portal.Features.SignIn.Saml;
-using Portal.Tests.Saml;
+using Portal.Tests.SignIn.Saml;
 
 namespace Portal.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Portal.Features.Demo;
 using Portal.Features.SignIn.Saml;
-using Portal.Tests.Saml;
+using Portal.Tests.SignIn.Saml;
 
 namespace Portal.Tests.Infrastructure;
 

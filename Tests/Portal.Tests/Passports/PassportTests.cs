@@ -84,6 +84,7 @@ public sealed class PassportTests(DemoPortalFactory portal) : IClassFixture<Demo
 
         using var other = await dave.GetAsync(new Uri($"/api/permissions/{DemoSeed.Bob}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        Assert.Equal("passport.holder_only", await ProblemCode.OfAsync(other));
     }
 
     [Fact]
@@ -103,5 +104,6 @@ public sealed class PassportTests(DemoPortalFactory portal) : IClassFixture<Demo
         script.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync("catalogue:read"));
         using var refused = await script.GetAsync(Mine);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("passport.scope_missing", await ProblemCode.OfAsync(refused));
     }
 }

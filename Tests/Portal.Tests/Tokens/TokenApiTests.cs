@@ -159,8 +159,10 @@ public sealed class TokenApiTests(HospitalPortalFactory portal) : IClassFixture<
         using var script = Script(value);
         using var create = await script.PostAsJsonAsync(Tokens, new { name = "child", scopes = ExportOnly, expiresInDays = 5 });
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+        Assert.Equal("token.manage.browser_only", await ProblemCodeAsync(create));
         using var revoke = await script.DeleteAsync(new Uri($"/api/tokens/{id}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, revoke.StatusCode);
+        Assert.Equal("token.manage.browser_only", await ProblemCodeAsync(revoke));
     }
 
     [Fact]
@@ -171,18 +173,19 @@ public sealed class TokenApiTests(HospitalPortalFactory portal) : IClassFixture<
         await DemoSession.SignInAsync(alice, DemoSeed.Alice);
         using var revoke = await alice.DeleteAsync(new Uri($"/api/tokens/{id}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, revoke.StatusCode);
+        Assert.Equal("token.not_found", await ProblemCodeAsync(revoke));
         using var script = Script(value);
         using var stillWorks = await script.GetAsync(Me);
         Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
     }
 
     [Theory]
-    [InlineData("", new[] { "catalogue:read" }, 30, "name")]
-    [InlineData("x", new string[0], 30, "scopes")]
-    [InlineData("x", new[] { "admin:everything" }, 30, "scopes")]
-    [InlineData("x", new[] { "catalogue:read" }, 0, "expiresInDays")]
-    [InlineData("x", new[] { "catalogue:read" }, 366, "expiresInDays")]
-    public async Task Bad_input_is_a_problem_naming_the_field_and_creates_nothing(string name, string[] scopes, int days, string field)
+    [InlineData("", new[] { "catalogue:read" }, 30, "name", "token.create.name_invalid")]
+    [InlineData("x", new string[0], 30, "scopes", "token.create.scopes_invalid")]
+    [InlineData("x", new[] { "admin:everything" }, 30, "scopes", "token.create.scopes_invalid")]
+    [InlineData("x", new[] { "catalogue:read" }, 0, "expiresInDays", "token.create.lifetime_out_of_range")]
+    [InlineData("x", new[] { "catalogue:read" }, 366, "expiresInDays", "token.create.lifetime_out_of_range")]
+    public async Task Bad_input_is_a_problem_naming_the_field_and_creates_nothing(string name, string[] scopes, int days, string field, string code)
     {
         await portal.PolicyLoadedAsync();
         using var browser = portal.CreateBrowserClient();
@@ -193,6 +196,7 @@ public sealed class TokenApiTests(HospitalPortalFactory portal) : IClassFixture<
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+        Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
         await using var after = portal.CreateDb();
         Assert.Equal(count, await after.ApiTokens.CountAsync());
     }

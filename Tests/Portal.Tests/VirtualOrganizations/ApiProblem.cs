@@ -21,4 +21,16 @@ internal static class ApiProblem
         }
         return detail!;
     }
+
+    /// <summary>The same, and the stable <c>code</c> the refusal must carry: tests branch on codes, never on sentences.</summary>
+    public static async Task<string> AssertAsync(HttpResponseMessage response, HttpStatusCode status, string? field, string code)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        using (var doc = JsonDocument.Parse(text))
+        {
+            Assert.True(doc.RootElement.TryGetProperty("code", out var actual), $"the problem has a code: {text}");
+            Assert.Equal(code, actual.GetString());
+        }
+        return await AssertAsync(response, status, field);
+    }
 }

@@ -233,7 +233,7 @@ public sealed class VoFlowTests(DemoPortalFactory portal) : IClassFixture<DemoPo
         }
         await SingleAuditAsync("vo.invitation_revoked", world.VoId, DemoSeed.Dave);
         using var again = await bob.PostAsJsonAsync("/api/invitations/accept", new { token = world.LinkToken });
-        Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
+        await ApiProblem.AssertAsync(again, HttpStatusCode.Gone, "token", "vo.invitation.revoked");
     }
 
     [Fact]

@@ -29,7 +29,8 @@ internal static class SamlSingleLogout
                 return Results.Redirect("/signout/failed?reason=" + Uri.EscapeDataString(check.Failure!));
             }
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Logout message rejected.",
-                detail: $"{SamlReasons.Describe(check.Failure!).Replace("sign-in response", "logout message", StringComparison.Ordinal)} (reason {check.Failure})");
+                detail: $"{SamlReasons.Describe(check.Failure!).Replace("sign-in response", "logout message", StringComparison.Ordinal)} (reason {check.Failure})",
+                extensions: new Dictionary<string, object?> { ["code"] = check.Failure });
         }
         if (!message.IsRequest)
         {
