@@ -6,7 +6,7 @@ namespace Portal.Policy;
 /// <summary>Everything the policy needs, for a bulk build (start-up, or a full reload after missed notifications).</summary>
 public sealed record PolicyData(
     IReadOnlyCollection<Subject> Subjects,
-    IReadOnlyCollection<Membership> Memberships,
-    IReadOnlyCollection<Dataset> Datasets,
-    IReadOnlyCollection<Grant> Grants,
+    IReadOnlyCollection<MembershipFact> Memberships,
+    IReadOnlyCollection<DatasetFact> Datasets,
+    IReadOnlyCollection<GrantFact> Grants,
     DiseaseHierarchy? Diseases = null);

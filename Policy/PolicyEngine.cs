@@ -25,7 +25,7 @@ public sealed class PolicyEngine
 
     public PolicySnapshot Current => Volatile.Read(ref _current);
 
-    public Decision Decide(in AccessRequest request) => Current.Decide(request);
+    public Decision Decide(in AccessQuestion request) => Current.Decide(request);
 
     /// <summary>Replaces everything, e.g. after a lost LISTEN connection when notifications may have been missed.</summary>
     public void Load(PolicyData data)
@@ -55,15 +55,15 @@ public sealed class PolicyEngine
 
     public void SetSuspended(Guid userId, bool suspended) => Update(s => s.WithSuspension(userId, suspended));
 
-    public void UpsertMembership(Membership membership) => Update(s => s.WithMembership(membership));
+    public void UpsertMembership(MembershipFact membership) => Update(s => s.WithMembership(membership));
 
     public void RemoveMembership(Guid userId, Guid voId) => Update(s => s.WithoutMembership(userId, voId));
 
-    public void UpsertDataset(Dataset dataset) => Update(s => s.WithDataset(dataset));
+    public void UpsertDataset(DatasetFact dataset) => Update(s => s.WithDataset(dataset));
 
     public void RemoveDataset(Guid datasetId) => Update(s => s.WithoutDataset(datasetId));
 
-    public void UpsertGrant(Grant grant) => Update(s => s.WithGrant(grant));
+    public void UpsertGrant(GrantFact grant) => Update(s => s.WithGrant(grant));
 
     public void RemoveGrant(Guid grantId) => Update(s => s.WithoutGrant(grantId));
 }

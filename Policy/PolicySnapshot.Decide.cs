@@ -10,7 +10,7 @@ namespace Portal.Policy;
 // Empty.With(code): ReasonSet.Of takes a span and is not inlined.
 public sealed partial class PolicySnapshot
 {
-    public Decision Decide(in AccessRequest request)
+    public Decision Decide(in AccessQuestion request)
     {
         var reasons = ReasonSet.Empty;
         if (!request.Client.Allows(TokenScopeNames.RequiredFor(request.Action)))
@@ -39,7 +39,7 @@ public sealed partial class PolicySnapshot
         {
             return Decision.Deny(reasons.With(ReasonCode.ActionUnsupported));
         }
-        ref readonly var dataset = ref node.Facts;
+        ref readonly var dataset = ref node.Row;
         if (dataset.Dataset is null)
         {
             return Decision.Deny(reasons.With(ReasonCode.DatasetUnknown));
@@ -89,7 +89,7 @@ public sealed partial class PolicySnapshot
         }
     }
 
-    private ReasonSet CheckPurpose(in DatasetFacts dataset, in DeclaredPurpose purpose, ref PurposeProbe probe)
+    private ReasonSet CheckPurpose(in DatasetRow dataset, in DeclaredPurpose purpose, ref PurposeProbe probe)
     {
         if (!purpose.IsDeclared)
         {
@@ -100,7 +100,7 @@ public sealed partial class PolicySnapshot
         return purpose.Code == PurposeCode.DS && purpose.Disease is null ? reasons.With(ReasonCode.PurposeDiseaseMissing) : reasons;
     }
 
-    private bool MatchesDisease(in DatasetFacts dataset, ref PurposeProbe probe)
+    private bool MatchesDisease(in DatasetRow dataset, ref PurposeProbe probe)
     {
         foreach (ref readonly var allowed in dataset.Diseases.AsSpan())
         {
@@ -112,7 +112,7 @@ public sealed partial class PolicySnapshot
         return false;
     }
 
-    private static ReasonSet CheckVisible(in UserRow user, in DatasetFacts dataset, long now)
+    private static ReasonSet CheckVisible(in UserRow user, in DatasetRow dataset, long now)
     {
         var expired = false;
         foreach (ref readonly var m in user.Memberships)
@@ -130,12 +130,12 @@ public sealed partial class PolicySnapshot
         return expired ? reasons.With(ReasonCode.MembershipExpired) : reasons;
     }
 
-    private static ReasonSet CheckAuditor(in UserRow user, in DatasetFacts dataset, long now)
+    private static ReasonSet CheckAuditor(in UserRow user, in DatasetRow dataset, long now)
     {
         var expired = false;
         foreach (ref readonly var m in user.Memberships)
         {
-            if (m.Role == VoRole.Auditor && dataset.IsSharedInto(m.Vo))
+            if (m.Role == MemberRole.Auditor && dataset.IsSharedInto(m.Vo))
             {
                 if (m.IsLiveAt(now))
                 {
@@ -152,7 +152,7 @@ public sealed partial class PolicySnapshot
     {
         // An unknown VO id (NotFound) matches no membership.
         var index = user.IndexOfVo(vo);
-        if (index < 0 || user.Memberships[index].Role != VoRole.Admin)
+        if (index < 0 || user.Memberships[index].Role != MemberRole.Admin)
         {
             return ReasonSet.Empty.With(ReasonCode.NotVoAdmin);
         }

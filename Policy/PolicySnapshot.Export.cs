@@ -11,9 +11,9 @@ public sealed partial class PolicySnapshot
     /// <summary>The route of a personal grant, in place of an index into the user's memberships.</summary>
     private const int NoMembership = -1;
 
-    private Decision DecideExport(in AccessRequest request, int userId, in UserRow user, in DatasetNode node, ReasonSet reasons)
+    private Decision DecideExport(in AccessQuestion request, int userId, in UserRow user, in DatasetNode node, ReasonSet reasons)
     {
-        ref readonly var dataset = ref node.Facts;
+        ref readonly var dataset = ref node.Row;
         if (dataset.Withdrawn)
         {
             reasons = reasons.With(ReasonCode.DatasetWithdrawn);
@@ -133,7 +133,7 @@ public sealed partial class PolicySnapshot
         public readonly long Now = now;
         public int Candidates;
         public ReasonSet Failures;
-        public Grant? Best;
+        public GrantFact? Best;
         public int BestMembership;
         public long BestExpiry;
     }

@@ -19,14 +19,14 @@ public sealed partial class PolicySnapshot
     // missing entry reads as the empty row or node.
     private readonly ChunkedArray<UserRow> _users;
     private readonly ChunkedArray<DatasetNode> _datasets;
-    private readonly ShardedMap<Guid, Grant> _grantsById;
+    private readonly ShardedMap<Guid, GrantFact> _grantsById;
     private readonly DiseaseIndex _diseases;
 
     private PolicySnapshot(
         GuidInterner ids,
         ChunkedArray<UserRow> users,
         ChunkedArray<DatasetNode> datasets,
-        ShardedMap<Guid, Grant> grantsById,
+        ShardedMap<Guid, GrantFact> grantsById,
         DiseaseHierarchy diseases,
         long version)
     {
@@ -46,7 +46,7 @@ public sealed partial class PolicySnapshot
 
     public int SubjectCount => _users.Items.Count(u => u.Subject is not null);
 
-    public int DatasetCount => _datasets.Items.Count(d => d.Facts.Dataset is not null);
+    public int DatasetCount => _datasets.Items.Count(d => d.Row.Dataset is not null);
 
     public int GrantCount => _grantsById.Count;
 
@@ -80,9 +80,9 @@ public sealed partial class PolicySnapshot
         foreach (var dataset in data.Datasets)
         {
             ref var node = ref datasets[ids.Find(dataset.Id)];
-            node = node.WithFacts(new DatasetFacts(dataset, ids, hierarchy.Index));
+            node = node.WithRow(new DatasetRow(dataset, ids, hierarchy.Index));
         }
-        var grantsById = new Dictionary<Guid, Grant>();
+        var grantsById = new Dictionary<Guid, GrantFact>();
         foreach (var grant in data.Grants)
         {
             grantsById[grant.Id] = grant;
@@ -94,7 +94,7 @@ public sealed partial class PolicySnapshot
         }
 
         return new PolicySnapshot(
-            ids, ChunkedArray<UserRow>.Create(users, default), ChunkedArray<DatasetNode>.Create(datasets, DatasetNode.Empty), ShardedMap<Guid, Grant>.Create(grantsById, grantsById.Count), hierarchy, version: 0);
+            ids, ChunkedArray<UserRow>.Create(users, default), ChunkedArray<DatasetNode>.Create(datasets, DatasetNode.Empty), ShardedMap<Guid, GrantFact>.Create(grantsById, grantsById.Count), hierarchy, version: 0);
     }
 
     public PolicySnapshot WithSubject(Subject subject)
@@ -119,7 +119,7 @@ public sealed partial class PolicySnapshot
         return id == GuidInterner.NotFound ? Unchanged() : WithUser(_ids, id, UserAt(id).WithSubject(null, institution: 0));
     }
 
-    public PolicySnapshot WithMembership(Membership membership)
+    public PolicySnapshot WithMembership(MembershipFact membership)
     {
         ArgumentNullException.ThrowIfNull(membership);
         var ids = _ids.With(membership.UserId, membership.VoId);
@@ -134,12 +134,12 @@ public sealed partial class PolicySnapshot
         return id == GuidInterner.NotFound || vo == GuidInterner.NotFound ? Unchanged() : WithUser(_ids, id, UserAt(id).WithoutMembership(vo));
     }
 
-    public PolicySnapshot WithDataset(Dataset dataset)
+    public PolicySnapshot WithDataset(DatasetFact dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var ids = _ids.With([.. DatasetIds(dataset)]);
         var id = ids.Find(dataset.Id);
-        var datasets = _datasets.SetItem(id, _datasets[id].WithFacts(new DatasetFacts(dataset, ids, _diseases)));
+        var datasets = _datasets.SetItem(id, _datasets[id].WithRow(new DatasetRow(dataset, ids, _diseases)));
         return new(ids, _users, datasets, _grantsById, Diseases, Version + 1);
     }
 
@@ -151,10 +151,10 @@ public sealed partial class PolicySnapshot
         {
             return Unchanged();
         }
-        return new(_ids, _users, _datasets.SetItem(id, _datasets[id].WithFacts(default)), _grantsById, Diseases, Version + 1);
+        return new(_ids, _users, _datasets.SetItem(id, _datasets[id].WithRow(default)), _grantsById, Diseases, Version + 1);
     }
 
-    public PolicySnapshot WithGrant(Grant grant)
+    public PolicySnapshot WithGrant(GrantFact grant)
     {
         ArgumentNullException.ThrowIfNull(grant);
         var ids = _ids.With(GrantIds(grant));
@@ -175,20 +175,20 @@ public sealed partial class PolicySnapshot
         return new(_ids, _users, RemoveRow(old), _grantsById.Remove(grantId), Diseases, Version + 1);
     }
 
-    public Grant? FindGrant(Guid grantId) => _grantsById.TryGetValue(grantId, out var g) ? g : null;
+    public GrantFact? FindGrant(Guid grantId) => _grantsById.TryGetValue(grantId, out var g) ? g : null;
 
-    public Dataset? FindDataset(Guid datasetId) => DatasetAt(_ids.Find(datasetId)).Facts.Dataset;
+    public DatasetFact? FindDataset(Guid datasetId) => DatasetAt(_ids.Find(datasetId)).Row.Dataset;
 
     public Subject? FindSubject(Guid userId) => UserAt(_ids.Find(userId)).Subject;
 
-    public IReadOnlyList<Membership> MembershipsOf(Guid userId) => Sources(UserAt(_ids.Find(userId)).Memberships);
+    public IReadOnlyList<MembershipFact> MembershipsOf(Guid userId) => Sources(UserAt(_ids.Find(userId)).Memberships);
 
     /// <summary>The grants that name this user directly or through one of their VOs, for the explain view.</summary>
-    public IReadOnlyList<Grant> CandidateGrants(Guid userId, Guid datasetId)
+    public IReadOnlyList<GrantFact> CandidateGrants(Guid userId, Guid datasetId)
     {
         var user = _ids.Find(userId);
         var grants = DatasetAt(_ids.Find(datasetId)).Grants;
-        var found = new List<Grant>();
+        var found = new List<GrantFact>();
         if (user != GuidInterner.NotFound)
         {
             AddGrantsOf(grants, user, found);
@@ -201,31 +201,31 @@ public sealed partial class PolicySnapshot
     }
 
     // Within one principal, by grant id: the table's slot order means nothing to a reader.
-    private static void AddGrantsOf(GrantIndex grants, int principal, List<Grant> found)
+    private static void AddGrantsOf(GrantIndex grants, int principal, List<GrantFact> found)
     {
         var start = found.Count;
         foreach (ref readonly var row in grants.For(principal))
         {
             found.Add(row.Grant);
         }
-        found.Sort(start, found.Count - start, Comparer<Grant>.Create((a, b) => a.Id.CompareTo(b.Id)));
+        found.Sort(start, found.Count - start, Comparer<GrantFact>.Create((a, b) => a.Id.CompareTo(b.Id)));
     }
 
     /// <summary>Everything in the snapshot as plain records: a rebuild from it must decide the same.</summary>
     public PolicyData ToData() => new(
         [.. _users.Items.Select(u => u.Subject).OfType<Subject>()],
         [.. _users.Items.SelectMany(u => Sources(u.Memberships))],
-        [.. _datasets.Items.Select(d => d.Facts.Dataset).OfType<Dataset>()],
+        [.. _datasets.Items.Select(d => d.Row.Dataset).OfType<DatasetFact>()],
         [.. _grantsById.Items.Select(g => g.Value)],
         Diseases);
 
-    private static Guid[] DatasetIds(Dataset d) => [d.Id, .. d.Owners, .. d.Stewards, .. d.SharedIntoVos];
+    private static Guid[] DatasetIds(DatasetFact d) => [d.Id, .. d.Owners, .. d.Stewards, .. d.SharedIntoVos];
 
-    private static ReadOnlySpan<Guid> GrantIds(Grant g) => new[] { g.DatasetId, g.Target.PrincipalId, g.Target.InstitutionId };
+    private static ReadOnlySpan<Guid> GrantIds(GrantFact g) => new[] { g.DatasetId, g.Target.PrincipalId, g.Target.InstitutionId };
 
-    private static Membership[] Sources(ReadOnlySpan<MembershipRow> rows)
+    private static MembershipFact[] Sources(ReadOnlySpan<MembershipRow> rows)
     {
-        var sources = new Membership[rows.Length];
+        var sources = new MembershipFact[rows.Length];
         for (var i = 0; i < rows.Length; i++)
         {
             sources[i] = rows[i].Source;
@@ -243,7 +243,7 @@ public sealed partial class PolicySnapshot
         new(ids, _users.SetItem(id, row), _datasets, _grantsById, Diseases, Version + 1);
 
     // The old grant's dataset id was interned when the grant was added.
-    private ChunkedArray<DatasetNode> RemoveRow(Grant old)
+    private ChunkedArray<DatasetNode> RemoveRow(GrantFact old)
     {
         var id = _ids.Find(old.DatasetId);
         var node = _datasets[id];

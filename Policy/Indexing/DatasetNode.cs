@@ -7,17 +7,17 @@ namespace Portal.Policy.Indexing;
 /// decision reads it straight from the chunk, one pointer hop (a cache miss on the critical path) less than an
 /// object per node. The default value is not valid (its grant index has no table): use <see cref="Empty"/>.
 /// </summary>
-internal readonly struct DatasetNode(DatasetFacts facts, GrantIndex grants)
+internal readonly struct DatasetNode(DatasetRow row, GrantIndex grants)
 {
     public static readonly DatasetNode Empty = new(default, GrantIndex.Empty);
 
     // Fields, not properties: the structs are read in place, without a copy.
-    public readonly DatasetFacts Facts = facts;
+    public readonly DatasetRow Row = row;
     public readonly GrantIndex Grants = grants;
 
-    public bool IsEmpty => Facts.Dataset is null && Grants.Count == 0;
+    public bool IsEmpty => Row.Dataset is null && Grants.Count == 0;
 
-    public DatasetNode WithFacts(DatasetFacts facts) => new(facts, Grants);
+    public DatasetNode WithRow(DatasetRow row) => new(row, Grants);
 
-    public DatasetNode WithGrants(GrantIndex grants) => new(Facts, grants);
+    public DatasetNode WithGrants(GrantIndex grants) => new(Row, grants);
 }

@@ -105,14 +105,14 @@ internal readonly struct GrantIndex
         return new GrantIndex(rows);
     }
 
-    public GrantIndex Without(Grant grant)
+    public GrantIndex Without(GrantFact grant)
     {
         var index = IndexOf(grant);
         return index < 0 ? this : Of([.. _rows.AsSpan(0, index), .. _rows.AsSpan(index + 1)]);
     }
 
     // By record first: an upsert replaces the record the index holds, so the Guid comparison is rarely needed.
-    private int IndexOf(Grant grant)
+    private int IndexOf(GrantFact grant)
     {
         for (var i = 0; i < _rows.Length; i++)
         {

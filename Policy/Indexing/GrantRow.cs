@@ -12,7 +12,7 @@ internal readonly struct GrantRow
 {
     private static readonly DiseasePurpose[] NoDiseasePurposes = [];
 
-    public GrantRow(Grant grant, GuidInterner ids, DiseaseIndex diseases)
+    public GrantRow(GrantFact grant, GuidInterner ids, DiseaseIndex diseases)
     {
         Grant = grant;
         FromTicks = grant.ValidFrom.UtcTicks;
@@ -38,7 +38,7 @@ internal readonly struct GrantRow
         DiseasePurposes = narrowed?.ToArray() ?? NoDiseasePurposes;
     }
 
-    public Grant Grant { get; }
+    public GrantFact Grant { get; }
 
     public long FromTicks { get; }
 
@@ -53,7 +53,7 @@ internal readonly struct GrantRow
 
     public GrantTargetKind Kind { get; }
 
-    public VoRole Role { get; }
+    public MemberRole Role { get; }
 
     public bool Revoked { get; }
 

@@ -5,7 +5,7 @@ namespace Portal.Policy.Indexing;
 
 /// <summary>What the decision loop reads of a membership: the VO's dense id, the role, the expiry as UTC ticks.</summary>
 /// <remarks><see cref="long.MaxValue"/> stands for "no expiry": it is later than any instant.</remarks>
-internal readonly record struct MembershipKey(int Vo, VoRole Role, long ExpiresTicks)
+internal readonly record struct MembershipKey(int Vo, MemberRole Role, long ExpiresTicks)
 {
     public bool IsLiveAt(long nowTicks) => nowTicks < ExpiresTicks;
 }

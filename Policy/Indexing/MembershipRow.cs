@@ -3,15 +3,15 @@ using Portal.Policy.Model;
 namespace Portal.Policy.Indexing;
 
 /// <summary>A membership with its record (for <see cref="PolicySnapshot.ToData"/> and the obligation's exact expiry).</summary>
-internal readonly struct MembershipRow(Membership membership, int vo)
+internal readonly struct MembershipRow(MembershipFact membership, int vo)
 {
-    public Membership Source { get; } = membership;
+    public MembershipFact Source { get; } = membership;
 
     public MembershipKey Key { get; } = new(vo, membership.Role, membership.ExpiresAt?.UtcTicks ?? long.MaxValue);
 
     public int Vo => Key.Vo;
 
-    public VoRole Role => Key.Role;
+    public MemberRole Role => Key.Role;
 
     public bool IsLiveAt(long nowTicks) => Key.IsLiveAt(nowTicks);
 }

@@ -7,7 +7,7 @@ namespace Portal.Policy.Model;
 /// grant instead of copying its lists, so that a decision does not allocate.
 /// </summary>
 public readonly record struct Obligations(
-    Grant? Grant,
+    GrantFact? Grant,
     DateTimeOffset ExpiresAt,
     DeclaredPurpose ConsentFilterPurpose,
     DuoModifiers Terms)

@@ -9,7 +9,7 @@ public class AllocationTests
     {
         var valid = new ValidExport();
         var snapshot = valid.Snapshot().WithGrant(valid.Grant with { Id = ValidExport.Id(41), Target = GrantTarget.Person(ValidExport.Alice), RevokedAt = ValidExport.Now });
-        AccessRequest[] requests =
+        AccessQuestion[] requests =
         [
             valid.Request,
             valid.Request with { Purpose = valid.Request.Purpose with { Disease = "C50" } },

@@ -44,8 +44,8 @@ public class CompiledIndexTests
     public void A_grant_through_the_third_membership_counts_like_one_through_the_first()
     {
         // The first two memberships' keys sit inside the user row; the third is read from the array.
-        var first = new Membership(ValidExport.Alice, ValidExport.Id(60), VoRole.Member);
-        var second = new Membership(ValidExport.Alice, ValidExport.Id(61), VoRole.Member);
+        var first = new MembershipFact(ValidExport.Alice, ValidExport.Id(60), MemberRole.Member);
+        var second = new MembershipFact(ValidExport.Alice, ValidExport.Id(61), MemberRole.Member);
         var snapshot = PolicySnapshot.Build(new PolicyData(
             [Valid.Subject], [first, second, Valid.Membership], [Valid.Dataset], [Valid.Grant]));
 

@@ -46,13 +46,13 @@ public class ExportMutationTests
         ["grant to another VO"] = (v => v with { Grant = v.Grant with { Target = GrantTarget.WholeVo(ValidExport.OtherVo) } }, ReasonCode.GrantNone),
         ["grant to another person"] = (v => v with { Grant = v.Grant with { Target = GrantTarget.Person(ValidExport.Owner) } }, ReasonCode.GrantNone),
         ["grant on another dataset"] = (v => v with { Grant = v.Grant with { DatasetId = ValidExport.Id(31) } }, ReasonCode.GrantNone),
-        ["grant to another role"] = (v => v with { Grant = v.Grant with { Target = GrantTarget.RoleInVo(ValidExport.Cohort, VoRole.Admin) } }, ReasonCode.GrantRoleMismatch),
+        ["grant to another role"] = (v => v with { Grant = v.Grant with { Target = GrantTarget.RoleInVo(ValidExport.Cohort, MemberRole.Admin) } }, ReasonCode.GrantRoleMismatch),
         ["grant to another institution"] = (v => v with { Grant = v.Grant with { Target = GrantTarget.InstitutionInVo(ValidExport.Cohort, ValidExport.InstitutionB) } }, ReasonCode.GrantInstitutionMismatch),
         ["membership expired"] = (v => v with { Membership = v.Membership with { ExpiresAt = ValidExport.Now } }, ReasonCode.MembershipExpired),
         ["membership in another VO"] = (v => v with { Membership = v.Membership with { VoId = ValidExport.OtherVo } }, ReasonCode.GrantNone),
         ["user suspended"] = (v => v with { Subject = v.Subject with { Suspended = true } }, ReasonCode.SubjectSuspended),
         ["user unknown"] = (v => v with { Request = v.Request with { SubjectId = ValidExport.Id(99) } }, ReasonCode.SubjectUnknown),
-        ["dataset withdrawn"] = (v => v with { Dataset = v.Dataset with { Status = DatasetStatus.Withdrawn } }, ReasonCode.DatasetWithdrawn),
+        ["dataset withdrawn"] = (v => v with { Dataset = v.Dataset with { Status = DatasetAvailability.Withdrawn } }, ReasonCode.DatasetWithdrawn),
         ["dataset unknown"] = (v => v with { Request = v.Request with { ResourceId = ValidExport.Id(31) } }, ReasonCode.DatasetUnknown),
         ["token without data:export"] = (v => v with { Request = v.Request with { Client = Client.Token(TokenScopes.CatalogueRead) } }, ReasonCode.TokenScopeMissing),
     };
@@ -86,7 +86,7 @@ public class ExportMutationTests
         var v = Valid with
         {
             Subject = Valid.Subject with { Suspended = true },
-            Dataset = Valid.Dataset with { Status = DatasetStatus.Withdrawn },
+            Dataset = Valid.Dataset with { Status = DatasetAvailability.Withdrawn },
             Grant = Valid.Grant with { ValidUntil = ValidExport.Now, RevokedAt = ValidExport.Now },
             Request = Valid.Request with { Client = Client.Token(TokenScopes.None) },
         };

@@ -90,11 +90,11 @@ public class IncrementalUpdateTests
     {
         public Dictionary<Guid, Subject> Subjects { get; } = data.Subjects.ToDictionary(s => s.Id);
 
-        public Dictionary<(Guid, Guid), Membership> Memberships { get; } = data.Memberships.ToDictionary(m => (m.UserId, m.VoId));
+        public Dictionary<(Guid, Guid), MembershipFact> Memberships { get; } = data.Memberships.ToDictionary(m => (m.UserId, m.VoId));
 
-        public Dictionary<Guid, Dataset> Datasets { get; } = data.Datasets.ToDictionary(d => d.Id);
+        public Dictionary<Guid, DatasetFact> Datasets { get; } = data.Datasets.ToDictionary(d => d.Id);
 
-        public Dictionary<Guid, Grant> Grants { get; } = data.Grants.ToDictionary(g => g.Id);
+        public Dictionary<Guid, GrantFact> Grants { get; } = data.Grants.ToDictionary(g => g.Id);
 
         public PolicyData ToData() => new([.. Subjects.Values], [.. Memberships.Values], [.. Datasets.Values], [.. Grants.Values]);
     }

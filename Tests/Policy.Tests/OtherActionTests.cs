@@ -9,7 +9,7 @@ public class OtherActionTests
 
     private static PolicySnapshot Snapshot() => Valid.Snapshot()
         .WithSubject(new Subject(Stranger, ValidExport.InstitutionB))
-        .WithMembership(new Membership(Stranger, ValidExport.OtherVo, VoRole.Admin));
+        .WithMembership(new MembershipFact(Stranger, ValidExport.OtherVo, MemberRole.Admin));
 
     private static Decision Ask(Guid who, PolicyAction action, Guid? resource = null, Client? client = null) =>
         Snapshot().Decide(Valid.Request with { SubjectId = who, Action = action, ResourceId = resource ?? ValidExport.HivDataset, Client = client ?? Client.Ui });
@@ -34,7 +34,7 @@ public class OtherActionTests
     [Fact]
     public void A_withdrawn_dataset_is_visible_to_its_owner_only()
     {
-        var snapshot = Snapshot().WithDataset(Valid.Dataset with { Status = DatasetStatus.Withdrawn });
+        var snapshot = Snapshot().WithDataset(Valid.Dataset with { Status = DatasetAvailability.Withdrawn });
         var request = Valid.Request with { Action = PolicyAction.ViewMetadata, Client = Client.Ui };
 
         Assert.True(snapshot.Decide(request with { SubjectId = ValidExport.Owner }).IsPermit);
@@ -64,7 +64,7 @@ public class OtherActionTests
     [Fact]
     public void Nobody_decides_requests_on_a_withdrawn_dataset()
     {
-        var snapshot = Snapshot().WithDataset(Valid.Dataset with { Status = DatasetStatus.Withdrawn });
+        var snapshot = Snapshot().WithDataset(Valid.Dataset with { Status = DatasetAvailability.Withdrawn });
 
         var decision = snapshot.Decide(Valid.Request with { SubjectId = ValidExport.Owner, Action = PolicyAction.DecideRequests, Client = Client.Ui });
 
@@ -74,7 +74,7 @@ public class OtherActionTests
     [Fact]
     public void An_auditor_of_a_VO_reads_the_trail_of_the_datasets_shared_into_it()
     {
-        var snapshot = Snapshot().WithMembership(Valid.Membership with { Role = VoRole.Auditor });
+        var snapshot = Snapshot().WithMembership(Valid.Membership with { Role = MemberRole.Auditor });
         var request = Valid.Request with { Action = PolicyAction.ViewAudit, Client = Client.Ui };
 
         Assert.True(snapshot.Decide(request).IsPermit);
@@ -86,7 +86,7 @@ public class OtherActionTests
     {
         Assert.True(Ask(Stranger, PolicyAction.ManageVoMembership, ValidExport.OtherVo).IsPermit);
         Assert.Equal(ReasonSet.Of(ReasonCode.NotVoAdmin), Ask(ValidExport.Alice, PolicyAction.ManageVoMembership, ValidExport.Cohort).Reasons);
-        var expired = Snapshot().WithMembership(new Membership(Stranger, ValidExport.OtherVo, VoRole.Admin, ValidExport.Now));
+        var expired = Snapshot().WithMembership(new MembershipFact(Stranger, ValidExport.OtherVo, MemberRole.Admin, ValidExport.Now));
         var decision = expired.Decide(Valid.Request with { SubjectId = Stranger, Action = PolicyAction.ManageVoMembership, ResourceId = ValidExport.OtherVo, Client = Client.Ui });
         Assert.Equal(ReasonSet.Of(ReasonCode.MembershipExpired), decision.Reasons);
     }

@@ -25,16 +25,16 @@ internal sealed record ValidExport
 
     public Subject Subject { get; init; } = new(Alice, InstitutionA);
 
-    public Membership Membership { get; init; } = new(Alice, Cohort, VoRole.Member, Now.AddDays(90));
+    public MembershipFact Membership { get; init; } = new(Alice, Cohort, MemberRole.Member, Now.AddDays(90));
 
-    public Dataset Dataset { get; init; } = new(
+    public DatasetFact Dataset { get; init; } = new(
         HivDataset, [Owner], [Steward], [Cohort], DataUseConditions.Parse("DS:B20-B24 NCU IRB"));
 
-    public Grant Grant { get; init; } = new(
+    public GrantFact Grant { get; init; } = new(
         GrantId, HivDataset, GrantTarget.WholeVo(Cohort), Now.AddDays(-30), Now.AddDays(200),
         [new GrantPurpose(PurposeCode.DS, "B20-B24")], ["age_band", "diagnosis_code", "cd4_count"], ProfileId, 3, K: 5);
 
-    public AccessRequest Request { get; init; } = new(
+    public AccessQuestion Request { get; init; } = new(
         Alice, PolicyAction.ExportData, HivDataset, Now,
         new DeclaredPurpose(PurposeCode.DS, "B20.1", Commercial: false, EthicsApprovalReference: "EC-2026-017"),
         Client.Token(TokenScopes.DataExport | TokenScopes.CatalogueRead));

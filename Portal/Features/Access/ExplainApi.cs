@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 using Portal.Policy;
-using P = Portal.Policy.Model;
+using Portal.Policy.Model;
 
 namespace Portal.Features.Access;
 
@@ -23,14 +22,14 @@ internal static class ExplainApi
     public sealed record ExplainResponse(
         Guid DatasetId, string Action, string Purpose, string Decision, IReadOnlyList<ReasonDto> Reasons, ObligationsDto? Obligations);
 
-    private static readonly Dictionary<string, P.PolicyAction> Actions = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly Dictionary<string, PolicyAction> Actions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["export"] = P.PolicyAction.ExportData,
-        ["view"] = P.PolicyAction.ViewMetadata,
-        ["request"] = P.PolicyAction.RequestAccess,
-        ["manage"] = P.PolicyAction.ManageDataset,
-        ["decide"] = P.PolicyAction.DecideRequests,
-        ["audit"] = P.PolicyAction.ViewAudit,
+        ["export"] = PolicyAction.ExportData,
+        ["view"] = PolicyAction.ViewMetadata,
+        ["request"] = PolicyAction.RequestAccess,
+        ["manage"] = PolicyAction.ManageDataset,
+        ["decide"] = PolicyAction.DecideRequests,
+        ["audit"] = PolicyAction.ViewAudit,
     };
 
     private static Results<Ok<ExplainResponse>, ProblemHttpResult, UnauthorizedHttpResult> Explain(
@@ -45,15 +44,15 @@ internal static class ExplainApi
         {
             return Failure.Invalid("action", $"Unknown action '{action}'; use one of {string.Join(", ", Actions.Keys)}.").ToProblem();
         }
-        var declared = default(P.DeclaredPurpose);
-        if (purpose is not null || policyAction is P.PolicyAction.ExportData or P.PolicyAction.RequestAccess)
+        var declared = default(DeclaredPurpose);
+        if (purpose is not null || policyAction is PolicyAction.ExportData or PolicyAction.RequestAccess)
         {
             if (!PurposeCodes.TryParseDeclared(purpose, commercial ?? false, ethics, out declared, out var error))
             {
                 return Failure.Invalid("purpose", error!).ToProblem();
             }
         }
-        var decision = engine.Decide(new P.AccessRequest(me, policyAction, id, time.GetUtcNow(), declared, Tokens.BearerTokens.ClientOf(http.User)));
+        var decision = engine.Decide(new AccessQuestion(me, policyAction, id, time.GetUtcNow(), declared, Tokens.BearerTokens.ClientOf(http.User)));
         metrics.Decision("explain", decision.Effect);
         var o = decision.Obligations;
         return TypedResults.Ok(new ExplainResponse(

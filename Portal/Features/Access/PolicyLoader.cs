@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Policy;
-using P = Portal.Policy.Model;
+using Portal.Policy.Model;
 
 namespace Portal.Features.Access;
 
@@ -11,7 +11,7 @@ public static class PolicyLoader
     public static async Task<PolicyData> LoadAllAsync(PortalDb db, CancellationToken ct)
     {
         var subjects = (await db.Users.AsNoTracking().ToListAsync(ct)).Select(u => u.ToPolicy()).ToList();
-        var memberships = (await db.Memberships.AsNoTracking().ToListAsync(ct)).Select(m => m.ToPolicy()).OfType<P.Membership>().ToList();
+        var memberships = (await db.Memberships.AsNoTracking().ToListAsync(ct)).Select(m => m.ToPolicy()).OfType<MembershipFact>().ToList();
         var stewards = (await db.DatasetStewards.AsNoTracking().Select(s => new { s.DatasetId, s.UserId }).ToListAsync(ct))
             .ToLookup(s => s.DatasetId, s => s.UserId);
         var shares = (await db.DatasetShares.AsNoTracking().Select(s => new { s.DatasetId, s.VoId }).ToListAsync(ct))

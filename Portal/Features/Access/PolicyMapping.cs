@@ -1,28 +1,27 @@
 using Portal.Features.AccessRequests;
 using Portal.Features.Datasets;
 using Portal.Features.Grants;
-using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
-using P = Portal.Policy.Model;
+using Portal.Policy.Model;
 
 namespace Portal.Features.Access;
 
 /// <summary>The portal's entities as the policy engine's plain records. The engine never sees EF.</summary>
 public static class PolicyMapping
 {
-    public static P.Subject ToPolicy(this User u) => new(u.Id, u.InstitutionId ?? Guid.Empty, u.Suspended);
+    public static Subject ToPolicy(this User u) => new(u.Id, u.InstitutionId ?? Guid.Empty, u.Suspended);
 
     /// <summary>Only active memberships exist for the engine; pending, left and removed ones grant nothing.</summary>
-    public static P.Membership? ToPolicy(this Membership m) => m.Status == MembershipStatus.Active
-        ? new P.Membership(m.UserId, m.VoId, m.Role == VoRole.Admin ? P.VoRole.Admin : P.VoRole.Member, m.ExpiresAt)
+    public static MembershipFact? ToPolicy(this Membership m) => m.Status == MembershipStatus.Active
+        ? new MembershipFact(m.UserId, m.VoId, m.Role == VoRole.Admin ? MemberRole.Admin : MemberRole.Member, m.ExpiresAt)
         : null;
 
     /// <summary>A draft is in no catalogue yet: only its owner and stewards see it, whatever VOs it is already shared into.</summary>
-    public static P.Dataset ToPolicy(this Dataset d, IReadOnlyList<Guid> stewards, IReadOnlyList<Guid> sharedInto) => new(
+    public static DatasetFact ToPolicy(this Dataset d, IReadOnlyList<Guid> stewards, IReadOnlyList<Guid> sharedInto) => new(
         d.Id, [d.OwnerId], stewards, d.Status == DatasetStatus.Draft ? [] : sharedInto, ToPolicy(d.DataUse),
-        d.Status == DatasetStatus.Withdrawn ? P.DatasetStatus.Withdrawn : P.DatasetStatus.Active);
+        d.Status == DatasetStatus.Withdrawn ? DatasetAvailability.Withdrawn : DatasetAvailability.Active);
 
-    public static Policy.Duo.DataUseConditions ToPolicy(Datasets.DataUseConditions c)
+    public static Policy.Duo.DataUseConditions ToPolicy(Portal.Data.Entities.DataUseConditions c)
     {
         var text = c.Primary == "DS"
             ? string.Join(' ', c.Diseases.Select(d => "DS:" + d))
@@ -30,18 +29,18 @@ public static class PolicyMapping
         return Policy.Duo.DataUseConditions.Parse(string.Join(' ', [text, .. c.Modifiers]));
     }
 
-    public static P.Grant ToPolicy(this Grant g) => new(
+    public static GrantFact ToPolicy(this Grant g) => new(
         g.Id, g.DatasetId, Target(g), g.ValidFrom, g.ValidUntil,
-        [.. g.Purposes.Select(p => new P.GrantPurpose(PurposeCodes.Parse(p.Code), p.Disease, p.Commercial))],
+        [.. g.Purposes.Select(p => new GrantPurpose(PurposeCodes.Parse(p.Code), p.Disease, p.Commercial))],
         // A dataset has one profile, versioned: the profile id is the dataset id.
         g.Columns, g.DatasetId, g.ProfileVersion, g.K, g.RevokedAt);
 
-    private static P.GrantTarget Target(Grant g) => g.GranteeKind switch
+    private static GrantTarget Target(Grant g) => g.GranteeKind switch
     {
-        GranteeKind.Person => P.GrantTarget.Person(g.GranteeUserId!.Value),
-        GranteeKind.Vo => P.GrantTarget.WholeVo(g.GranteeVoId!.Value),
-        GranteeKind.VoRole => P.GrantTarget.RoleInVo(g.GranteeVoId!.Value, g.GranteeRole == VoRole.Admin ? P.VoRole.Admin : P.VoRole.Member),
-        GranteeKind.VoInstitution => P.GrantTarget.InstitutionInVo(g.GranteeVoId!.Value, g.GranteeInstitutionId!.Value),
+        GranteeKind.Person => GrantTarget.Person(g.GranteeUserId!.Value),
+        GranteeKind.Vo => GrantTarget.WholeVo(g.GranteeVoId!.Value),
+        GranteeKind.VoRole => GrantTarget.RoleInVo(g.GranteeVoId!.Value, g.GranteeRole == VoRole.Admin ? MemberRole.Admin : MemberRole.Member),
+        GranteeKind.VoInstitution => GrantTarget.InstitutionInVo(g.GranteeVoId!.Value, g.GranteeInstitutionId!.Value),
         _ => throw new InvalidOperationException($"Unknown grantee kind {g.GranteeKind}"),
     };
 }

@@ -2,15 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Access;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.Datasets;
 using Portal.Features.Grants;
 using Portal.Features.Notifications;
 using Portal.Features.SignIn;
-using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
 using Portal.Policy;
-using P = Portal.Policy.Model;
+using Portal.Policy.Model;
 
 namespace Portal.Features.AccessRequests;
 
@@ -534,19 +532,19 @@ public sealed class AccessRequestService(
     /// <summary>The policy engine's RequestAccess decision, as a refusal naming the field it is about, or null.</summary>
     private Failure? Decide(Guid me, Dataset dataset, Purpose purpose, string? ethics, DateTimeOffset now, Caller caller)
     {
-        var declared = new P.DeclaredPurpose(PurposeCodes.Parse(purpose.Code), purpose.Disease, purpose.Commercial, ethics);
-        var decision = engine.Decide(new P.AccessRequest(me, P.PolicyAction.RequestAccess, dataset.Id, now, declared, Tokens.BearerTokens.ClientOf(caller.Principal)));
+        var declared = new DeclaredPurpose(PurposeCodes.Parse(purpose.Code), purpose.Disease, purpose.Commercial, ethics);
+        var decision = engine.Decide(new AccessQuestion(me, PolicyAction.RequestAccess, dataset.Id, now, declared, Tokens.BearerTokens.ClientOf(caller.Principal)));
         if (decision.IsPermit)
         {
             return null;
         }
         var reasons = decision.Reasons.ToList();
-        var sentences = string.Join(" ", reasons.Select(P.ReasonCatalog.Sentence));
-        if (reasons.Any(r => r is P.ReasonCode.DatasetUnknown or P.ReasonCode.DatasetNotVisible or P.ReasonCode.DatasetWithdrawn or P.ReasonCode.MembershipExpired))
+        var sentences = string.Join(" ", reasons.Select(Policy.Model.ReasonCatalog.Sentence));
+        if (reasons.Any(r => r is ReasonCode.DatasetUnknown or ReasonCode.DatasetNotVisible or ReasonCode.DatasetWithdrawn or ReasonCode.MembershipExpired))
         {
             return Failure.NotFound("No such dataset in your VOs' catalogues.");
         }
-        if (reasons.All(r => r == P.ReasonCode.DuoIrbRequiresEthicsApproval))
+        if (reasons.All(r => r == ReasonCode.DuoIrbRequiresEthicsApproval))
         {
             return Failure.Invalid("ethicsReference", sentences);
         }
@@ -557,7 +555,7 @@ public sealed class AccessRequestService(
         return Failure.Forbidden(sentences);
     }
 
-    private static string ReasonCatalog(P.ReasonCode r) => P.ReasonCatalog.Code(r);
+    private static string ReasonCatalog(ReasonCode r) => Policy.Model.ReasonCatalog.Code(r);
 
     private static Failure? Terms(Dataset dataset, bool? accepted, int? version)
     {

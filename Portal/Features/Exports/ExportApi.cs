@@ -6,10 +6,9 @@ using Portal.Connectors.Writers;
 using Portal.Data;
 using Portal.Features.Access;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 using Portal.Policy;
-using P = Portal.Policy.Model;
+using Portal.Policy.Model;
 
 namespace Portal.Features.Exports;
 
@@ -46,7 +45,7 @@ internal static class ExportApi
             return Failure.Invalid("format", $"Unknown format '{format}'; use csv, jsonl or parquet.").ToProblem();
         }
         var actor = Caller.From(http).Actor;
-        var question = new P.AccessRequest(me, P.PolicyAction.ExportData, id, time.GetUtcNow(), declared, Tokens.BearerTokens.ClientOf(http.User));
+        var question = new AccessQuestion(me, PolicyAction.ExportData, id, time.GetUtcNow(), declared, Tokens.BearerTokens.ClientOf(http.User));
         var decision = engine.Decide(question);
         metrics.Decision("export", decision.Effect);
         var purposeText = declared.Disease is null ? declared.Code.ToString() : $"{declared.Code}:{declared.Disease}";
@@ -106,7 +105,7 @@ internal static class ExportApi
 
     private static async Task<IResult> StreamAsync(
         HttpContext http, PolicyEngine engine, PortalDb db, AuditLog audit, TimeProvider time, ILoggerFactory logs,
-        Hosting.PortalMetrics metrics, P.AccessRequest question, Guid grantId, Guid id, AuditActor actor, Connectors.Sources.ExportSource source,
+        Hosting.PortalMetrics metrics, AccessQuestion question, Guid grantId, Guid id, AuditActor actor, Connectors.Sources.ExportSource source,
         ExportRequest request, string purposeText, string datasetName)
     {
         var exportFormat = request.Format;
@@ -182,7 +181,7 @@ internal static class ExportApi
 
     /// <summary>Asks the policy again twice a second; a deny, or a switch to another grant (another key), stops the stream.</summary>
     private static async Task WatchPermissionAsync(
-        PolicyEngine engine, P.AccessRequest question, TimeProvider time, Guid grantId, Action<string> stopWith, CancellationToken ct)
+        PolicyEngine engine, AccessQuestion question, TimeProvider time, Guid grantId, Action<string> stopWith, CancellationToken ct)
     {
         // The cadence is wall-clock time; the decision uses the portal's clock.
         using var timer = new PeriodicTimer(RecheckEvery);
@@ -205,7 +204,7 @@ internal static class ExportApi
     }
 
     /// <summary>The consent rules speak the declared purpose as people write it: "DS:HIV", "HMB".</summary>
-    private static string ConsentPurpose(P.DeclaredPurpose p) => p.Disease is null ? p.Code.ToString() : $"{p.Code}:{p.Disease}";
+    private static string ConsentPurpose(DeclaredPurpose p) => p.Disease is null ? p.Code.ToString() : $"{p.Code}:{p.Disease}";
 
     private static bool TryFormat(string? text, out ExportFormat format)
     {

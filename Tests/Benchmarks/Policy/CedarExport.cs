@@ -25,7 +25,7 @@ internal static class CedarExport
             datasets = data.DatasetList.Select(d => new
             {
                 id = d.Id,
-                withdrawn = d.Status == DatasetStatus.Withdrawn,
+                withdrawn = d.Status == DatasetAvailability.Withdrawn,
                 primary = d.DataUse.Primary.ToString(),
                 diseases = d.DataUse.Diseases,
                 modifiers = Enum.GetValues<DuoModifiers>().Where(m => m != DuoModifiers.None && d.DataUse.Has(m)).Select(m => m.ToString()),
@@ -73,7 +73,7 @@ internal static class CedarExport
     private static string Key(PurposeCode code, string? disease) =>
         disease is null ? code.ToString() : string.Create(CultureInfo.InvariantCulture, $"{code}:{disease.ToUpperInvariant()}");
 
-    private static string Role(VoRole role) => role.ToString().ToLowerInvariant();
+    private static string Role(MemberRole role) => role.ToString().ToLowerInvariant();
 
     private static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
 }

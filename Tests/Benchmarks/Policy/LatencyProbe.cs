@@ -15,7 +15,7 @@ internal static class LatencyProbe
 {
     private const int Rounds = 30;
 
-    public static void Write(string path, PolicySnapshot snapshot, AccessRequest[] requests)
+    public static void Write(string path, PolicySnapshot snapshot, AccessQuestion[] requests)
     {
         WarmUp(snapshot, requests);
         var samples = new long[requests.Length * Rounds];
@@ -37,7 +37,7 @@ internal static class LatencyProbe
     }
 
     // Tiered JIT promotes hot methods after enough calls and a short background delay; give it both.
-    private static void WarmUp(PolicySnapshot snapshot, AccessRequest[] requests)
+    private static void WarmUp(PolicySnapshot snapshot, AccessQuestion[] requests)
     {
         for (var round = 0; round < 5; round++)
         {

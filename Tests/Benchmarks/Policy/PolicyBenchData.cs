@@ -36,15 +36,15 @@ internal sealed class PolicyBenchData
         {
             var first = _random.Next(Vos);
             var second = (first + 1 + _random.Next(Vos - 1)) % Vos;
-            return new[] { first, second }.Select(vo => new Membership(
-                Id(1, i), Id(2, vo), Chance(10) ? VoRole.Admin : VoRole.Member,
+            return new[] { first, second }.Select(vo => new MembershipFact(
+                Id(1, i), Id(2, vo), Chance(10) ? MemberRole.Admin : MemberRole.Member,
                 Chance(4) ? Now.AddDays(_random.Next(-30, 365)) : null));
         })];
-        DatasetList = [.. Enumerable.Range(0, Datasets).Select(i => new Dataset(
+        DatasetList = [.. Enumerable.Range(0, Datasets).Select(i => new DatasetFact(
             Id(4, i), [Id(1, _random.Next(Users))], [Id(1, _random.Next(Users))],
             [Id(2, _random.Next(Vos)), Id(2, _random.Next(Vos))],
             DataUseConditions.Parse(DuoTexts[_random.Next(DuoTexts.Length)]),
-            Chance(50) ? DatasetStatus.Withdrawn : DatasetStatus.Active))];
+            Chance(50) ? DatasetAvailability.Withdrawn : DatasetAvailability.Active))];
         GrantList = [.. Enumerable.Range(0, Grants).Select(NewGrant)];
         _membersByVo = Memberships.GroupBy(m => m.VoId).ToDictionary(g => g.Key, g => g.Select(m => m.UserId).ToArray());
         Data = new PolicyData(Subjects, Memberships, DatasetList, GrantList);
@@ -53,28 +53,28 @@ internal sealed class PolicyBenchData
 
     public IReadOnlyList<Subject> Subjects { get; }
 
-    public IReadOnlyList<Membership> Memberships { get; }
+    public IReadOnlyList<MembershipFact> Memberships { get; }
 
-    public IReadOnlyList<Dataset> DatasetList { get; }
+    public IReadOnlyList<DatasetFact> DatasetList { get; }
 
-    public IReadOnlyList<Grant> GrantList { get; }
+    public IReadOnlyList<GrantFact> GrantList { get; }
 
     public PolicyData Data { get; }
 
-    public AccessRequest[] Requests { get; }
+    public AccessQuestion[] Requests { get; }
 
-    private Grant NewGrant(int i)
+    private GrantFact NewGrant(int i)
     {
         var vo = Id(2, _random.Next(Vos));
         var target = _random.Next(10) switch
         {
             < 5 => GrantTarget.Person(Id(1, _random.Next(Users))),
             < 8 => GrantTarget.WholeVo(vo),
-            8 => GrantTarget.RoleInVo(vo, VoRole.Admin),
+            8 => GrantTarget.RoleInVo(vo, MemberRole.Admin),
             _ => GrantTarget.InstitutionInVo(vo, Id(3, _random.Next(Institutions))),
         };
         var from = Now.AddDays(-_random.Next(0, 100)).AddDays(Chance(20) ? 50 : 0);
-        return new Grant(
+        return new GrantFact(
             Id(5, i), Id(4, _random.Next(Datasets)), target, from, from.AddDays(_random.Next(1, 200)),
             [.. Enumerable.Range(0, 1 + _random.Next(2)).Select(_ => NewGrantPurpose())],
             Chance(2) ? ["age_band", "diagnosis_code"] : null, Id(6, 1), 1, K: 5,
@@ -89,7 +89,7 @@ internal sealed class PolicyBenchData
 
     // Three in four questions aim at an existing grant (its dataset, a user it names, a purpose it lists), so
     // that the engine has real work: membership, time, purpose and DUO checks, and a mix of permits and denies.
-    private AccessRequest NewRequest()
+    private AccessQuestion NewRequest()
     {
         var grant = GrantList[_random.Next(Grants)];
         var user = grant.Target.Kind == GrantTargetKind.Person ? grant.Target.UserId
@@ -101,7 +101,7 @@ internal sealed class PolicyBenchData
             ? new DeclaredPurpose(gp.Code, gp.Code == PurposeCode.DS ? gp.Disease : null, gp.CommercialAllowed && Chance(2), Chance(5) ? null : "EC-1")
             : new DeclaredPurpose((PurposeCode)_random.Next(6), Diseases[_random.Next(Diseases.Length)], Chance(4), "EC-1");
         var client = Chance(3) ? Client.Token(Chance(4) ? TokenScopes.CatalogueRead : TokenScopes.DataExport) : Client.Ui;
-        return new AccessRequest(
+        return new AccessQuestion(
             aimed ? user : Id(1, _random.Next(Users)), PolicyAction.ExportData,
             aimed ? grant.DatasetId : Id(4, _random.Next(Datasets)), Now.AddHours(_random.Next(-48, 48)), purpose, client);
     }

@@ -18,7 +18,7 @@ namespace Portal.Benchmarks.Policy;
 public class PolicyDecisionBenchmark
 {
     private PolicySnapshot _snapshot = null!;
-    private AccessRequest[] _requests = [];
+    private AccessQuestion[] _requests = [];
 
     [GlobalSetup]
     public void Setup()

@@ -28,9 +28,9 @@ internal static class UpdateProbe
             Line("revoke_grant", engine, i => engine.UpsertGrant(grants[i * 331 % grants.Count] with { RevokedAt = PolicyBenchData.Now })),
             Line("add_grant", engine, i => engine.UpsertGrant(grants[i * 331 % grants.Count] with { Id = PolicyBenchData.Id(7, i) })),
             Line("remove_grant", engine, i => engine.RemoveGrant(PolicyBenchData.Id(7, i))),
-            Line("upsert_membership", engine, i => engine.UpsertMembership(memberships[i * 97 % memberships.Count] with { Role = VoRole.Auditor })),
+            Line("upsert_membership", engine, i => engine.UpsertMembership(memberships[i * 97 % memberships.Count] with { Role = MemberRole.Auditor })),
             Line("suspend_user", engine, i => engine.SetSuspended(subjects[i * 37 % subjects.Count].Id, suspended: true)),
-            Line("upsert_dataset", engine, i => engine.UpsertDataset(datasets[i * 13 % datasets.Count] with { Status = DatasetStatus.Withdrawn })),
+            Line("upsert_dataset", engine, i => engine.UpsertDataset(datasets[i * 13 % datasets.Count] with { Status = DatasetAvailability.Withdrawn })),
             Line("full_load", engine, _ => engine.Load(data.Data), repeats: 3),
         };
         File.WriteAllLines(path, lines);

@@ -11,12 +11,12 @@ internal sealed class NaivePolicy(PolicyData data)
 {
     private readonly List<(string Child, string Parent)> _edges = [.. (data.Diseases ?? DiseaseHierarchy.Default).Edges];
 
-    public (Effect Effect, HashSet<string> Reasons, Guid? GrantId, DateTimeOffset? ExpiresAt) Decide(AccessRequest r)
+    public (Effect Effect, HashSet<string> Reasons, Guid? GrantId, DateTimeOffset? ExpiresAt) Decide(AccessQuestion r)
     {
         var reasons = new HashSet<string>();
         var subject = data.Subjects.LastOrDefault(s => s.Id == r.SubjectId);
         var memberships = data.Memberships.Where(m => m.UserId == r.SubjectId).ToList();
-        bool Live(Membership m) => m.ExpiresAt == null || r.Now < m.ExpiresAt.Value;
+        bool Live(MembershipFact m) => m.ExpiresAt == null || r.Now < m.ExpiresAt.Value;
 
         if (r.Client.Kind == ClientKind.ApiToken && !r.Client.Scopes.HasFlag(ScopeFor(r.Action)))
         {
@@ -33,7 +33,7 @@ internal sealed class NaivePolicy(PolicyData data)
 
         if (r.Action == PolicyAction.ManageVoMembership)
         {
-            var admin = memberships.FirstOrDefault(m => m.VoId == r.ResourceId && m.Role == VoRole.Admin);
+            var admin = memberships.FirstOrDefault(m => m.VoId == r.ResourceId && m.Role == MemberRole.Admin);
             if (admin == null)
             {
                 reasons.Add("vo.not_admin");
@@ -51,7 +51,7 @@ internal sealed class NaivePolicy(PolicyData data)
             reasons.Add("dataset.unknown");
             return Result(reasons);
         }
-        var withdrawn = dataset.Status == DatasetStatus.Withdrawn;
+        var withdrawn = dataset.Status == DatasetAvailability.Withdrawn;
         var isSteward = dataset.Owners.Contains(r.SubjectId) || dataset.Stewards.Contains(r.SubjectId);
         var inSharedVos = memberships.Where(m => dataset.SharedIntoVos.Contains(m.VoId)).ToList();
 
@@ -101,7 +101,7 @@ internal sealed class NaivePolicy(PolicyData data)
                 }
                 return Result(reasons);
             case PolicyAction.ViewAudit:
-                var auditors = inSharedVos.Where(m => m.Role == VoRole.Auditor).ToList();
+                var auditors = inSharedVos.Where(m => m.Role == MemberRole.Auditor).ToList();
                 if (!isSteward && !auditors.Any(Live))
                 {
                     reasons.Add("audit.out_of_scope");
@@ -124,9 +124,9 @@ internal sealed class NaivePolicy(PolicyData data)
 
         var onDataset = data.Grants.Where(g => g.DatasetId == dataset.Id).ToList();
         var personal = onDataset.Where(g => g.Target.Kind == GrantTargetKind.Person && g.Target.UserId == r.SubjectId)
-            .Select(g => (Grant: g, Membership: (Membership?)null));
+            .Select(g => (Grant: g, Membership: (MembershipFact?)null));
         var viaVo = onDataset.Where(g => g.Target.Kind != GrantTargetKind.Person)
-            .SelectMany(g => memberships.Where(m => m.VoId == g.Target.VoId).Select(m => (Grant: g, Membership: (Membership?)m)));
+            .SelectMany(g => memberships.Where(m => m.VoId == g.Target.VoId).Select(m => (Grant: g, Membership: (MembershipFact?)m)));
         var candidates = personal.Concat(viaVo).ToList();
 
         var evaluated = candidates.Select(c => (c.Grant, Failures: GrantFailures(c.Grant, c.Membership, subject, dataset, r), Expiry: ExpiryOf(c.Grant, c.Membership))).ToList();
@@ -153,10 +153,10 @@ internal sealed class NaivePolicy(PolicyData data)
     private static (Effect, HashSet<string>, Guid?, DateTimeOffset?) Result(HashSet<string> reasons) =>
         (reasons.Count == 0 ? Effect.Permit : Effect.Deny, reasons, null, null);
 
-    private static DateTimeOffset ExpiryOf(Grant g, Membership? m) =>
+    private static DateTimeOffset ExpiryOf(GrantFact g, MembershipFact? m) =>
         m?.ExpiresAt is { } end && end < g.ValidUntil ? end : g.ValidUntil;
 
-    private List<string> GrantFailures(Grant g, Membership? m, Subject? subject, Dataset dataset, AccessRequest r)
+    private List<string> GrantFailures(GrantFact g, MembershipFact? m, Subject? subject, DatasetFact dataset, AccessQuestion r)
     {
         var failures = new List<string>();
         if (m != null)
@@ -211,7 +211,7 @@ internal sealed class NaivePolicy(PolicyData data)
         [DuoPrimary.POA] = ([PurposeCode.POA, PurposeCode.MDS], "duo.poa_requires_ancestry_research"),
     };
 
-    private List<string> PurposeReasons(Dataset dataset, DeclaredPurpose p)
+    private List<string> PurposeReasons(DatasetFact dataset, DeclaredPurpose p)
     {
         if (p.Code == PurposeCode.None)
         {

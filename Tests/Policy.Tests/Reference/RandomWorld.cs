@@ -46,28 +46,28 @@ internal sealed class RandomWorld(int seed)
 
     public Subject Subject(int n) => new(User(n), Institution(Random.Next(2)), Suspended: Chance(8));
 
-    public Membership Membership(int user, int vo) =>
-        new(User(user), Vo(vo), Pick([VoRole.Member, VoRole.Member, VoRole.Admin, VoRole.Auditor]), MaybeTime());
+    public MembershipFact Membership(int user, int vo) =>
+        new(User(user), Vo(vo), Pick([MemberRole.Member, MemberRole.Member, MemberRole.Admin, MemberRole.Auditor]), MaybeTime());
 
-    public Dataset Dataset(int n) => new(
+    public DatasetFact Dataset(int n) => new(
         DatasetId(n),
         [User(Random.Next(Users))],
         Chance(2) ? [User(Random.Next(Users))] : [],
         [.. Enumerable.Range(0, Vos).Where(_ => Chance(2)).Select(Vo)],
         DataUseConditions.Parse(Pick(DuoTexts)),
-        Chance(6) ? DatasetStatus.Withdrawn : DatasetStatus.Active);
+        Chance(6) ? DatasetAvailability.Withdrawn : DatasetAvailability.Active);
 
-    public Grant Grant(int n)
+    public GrantFact Grant(int n)
     {
         var target = Random.Next(4) switch
         {
             0 => GrantTarget.Person(User(Random.Next(Users))),
             1 => GrantTarget.WholeVo(Vo(Random.Next(Vos))),
-            2 => GrantTarget.RoleInVo(Vo(Random.Next(Vos)), Pick([VoRole.Member, VoRole.Admin, VoRole.Auditor])),
+            2 => GrantTarget.RoleInVo(Vo(Random.Next(Vos)), Pick([MemberRole.Member, MemberRole.Admin, MemberRole.Auditor])),
             _ => GrantTarget.InstitutionInVo(Vo(Random.Next(Vos)), Institution(Random.Next(2))),
         };
         var from = Time();
-        return new Grant(
+        return new GrantFact(
             GrantId(n), DatasetId(Random.Next(DatasetCount)), target, from, from.AddDays(Random.Next(0, 6)),
             [.. Enumerable.Range(0, Random.Next(0, 3)).Select(_ => new GrantPurpose(Purpose().Code, Pick(Diseases), Chance(3)))],
             Columns: Chance(2) ? ["a", "b"] : null,
@@ -93,7 +93,7 @@ internal sealed class RandomWorld(int seed)
     }
 
     /// <summary>Half of the requests aim at an existing grant, so that permits are common enough to test.</summary>
-    public AccessRequest Request(PolicyData data)
+    public AccessQuestion Request(PolicyData data)
     {
         var request = Request();
         if (data.Grants.Count == 0 || Chance(2))
@@ -117,14 +117,14 @@ internal sealed class RandomWorld(int seed)
         };
     }
 
-    public AccessRequest Request()
+    public AccessQuestion Request()
     {
         var action = Random.Next(10) < 6 ? PolicyAction.ExportData : (PolicyAction)Random.Next(7);
         var resource = action == PolicyAction.ManageVoMembership ? Vo(Random.Next(Vos + 1)) : DatasetId(Random.Next(DatasetCount + 1));
         var client = Chance(2)
             ? Client.Ui
             : Client.Token((TokenScopes)Random.Next(128) | (Chance(2) ? TokenScopes.DataExport : TokenScopes.None));
-        return new AccessRequest(User(Random.Next(Users + 1)), action, resource, Now.AddDays(Random.Next(-2, 3)).AddHours(Random.Next(0, 3) * 12), Purpose(), client);
+        return new AccessQuestion(User(Random.Next(Users + 1)), action, resource, Now.AddDays(Random.Next(-2, 3)).AddHours(Random.Next(0, 3) * 12), Purpose(), client);
     }
 
     private static Guid Id(int kind, int n) => new(n, (short)kind, 0, [0, 0, 0, 0, 0, 0, 0, (byte)n]);

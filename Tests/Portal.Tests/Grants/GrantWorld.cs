@@ -8,8 +8,8 @@ using Portal.Features.Demo;
 using Portal.Features.Grants;
 using Portal.Features.VirtualOrganizations;
 using Portal.Policy;
+using Portal.Policy.Model;
 using Portal.Tests.Infrastructure;
-using P = Portal.Policy.Model;
 
 namespace Portal.Tests.Grants;
 
@@ -51,9 +51,9 @@ internal static class GrantWorld
             await db.SaveChangesAsync();
         }
         // Bob sees a dataset of the demo VO once the engine has its share; a steward manages it once it has the stewards.
-        var (who, action) = sharedInto is null ? (DemoSeed.Bob, P.PolicyAction.ViewMetadata) : (DemoSeed.Carol, P.PolicyAction.ManageDataset);
+        var (who, action) = sharedInto is null ? (DemoSeed.Bob, PolicyAction.ViewMetadata) : (DemoSeed.Carol, PolicyAction.ManageDataset);
         await WaitForPolicyAsync(portal, () => portal.Services.GetRequiredService<PolicyEngine>().Current.Decide(
-            new P.AccessRequest(who, action, id, now, default, P.Client.Ui)).IsPermit);
+            new AccessQuestion(who, action, id, now, default, Client.Ui)).IsPermit);
         return id;
     }
 
@@ -107,7 +107,7 @@ internal static class GrantWorld
                 DatasetId = datasetId,
                 GranteeKind = GranteeKind.Person,
                 GranteeUserId = DemoSeed.Bob,
-                Purposes = [new Features.AccessRequests.Purpose { Code = "DS", Disease = "HIV" }],
+                Purposes = [new Purpose { Code = "DS", Disease = "HIV" }],
                 ProfileVersion = 3,
                 K = 7,
                 ValidFrom = now,

@@ -1,0 +1,7 @@
+namespace Portal.Policy.Model;
+
+public enum DatasetAvailability : byte
+{
+    Active,
+    Withdrawn,
+}

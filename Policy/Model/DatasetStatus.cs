@@ -1,7 +1,0 @@
-namespace Portal.Policy.Model;
-
-public enum DatasetStatus : byte
-{
-    Active,
-    Withdrawn,
-}

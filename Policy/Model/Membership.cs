@@ -1,7 +1,0 @@
-namespace Portal.Policy.Model;
-
-/// <summary>One user's membership of one VO; at most one per (user, VO). No expiry means it lasts until removed.</summary>
-public sealed record Membership(Guid UserId, Guid VoId, VoRole Role, DateTimeOffset? ExpiresAt = null)
-{
-    public bool IsLiveAt(DateTimeOffset now) => ExpiresAt is not { } end || now < end;
-}
