@@ -7,6 +7,7 @@ namespace Portal.Connectors.Tests.Generalization;
 /// settings, suppresses exactly the classes that fail one, stays within the suppression limit, and has the metric
 /// value the textbook formula gives. All checked with LINQ over the records (<see cref="IndependentClasses"/>).
 /// </summary>
+[Collection(LatticeSearches.Name)]
 public sealed class DeliveredClassesTests
 {
     public static TheoryData<int, double, int?, double?, double?, bool> Settings() => new()

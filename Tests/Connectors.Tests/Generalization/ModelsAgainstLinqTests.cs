@@ -7,6 +7,7 @@ namespace Portal.Connectors.Tests.Generalization;
 /// ℓ-diversity and t-closeness, class by class, against the plain LINQ computation of <see cref="IndependentClasses"/>
 /// on one node of Adult's lattice (the classes themselves come from a roll-up of the distinct-combination table).
 /// </summary>
+[Collection(LatticeSearches.Name)]
 public sealed class ModelsAgainstLinqTests
 {
     private static readonly int[] Node = [0, 2, 1, 1, 1, 1, 1, 0];

@@ -4,6 +4,7 @@ using Portal.Connectors.Anonymization.Risk;
 namespace Portal.Connectors.Tests.Generalization;
 
 /// <summary>Every risk figure against its definition computed per record with LINQ.</summary>
+[Collection(LatticeSearches.Name)]
 public sealed class RiskAgainstLinqTests
 {
     [Theory]

@@ -7,6 +7,7 @@ namespace Portal.Connectors.Tests.Generalization;
 /// value, for every k, suppression limit and metric the issue names, and for models that are not monotone under
 /// suppression (where the search must not prune on them).
 /// </summary>
+[Collection(LatticeSearches.Name)]
 public sealed class SearchMatchesExhaustiveTests
 {
     public static TheoryData<int, double, UtilityMetricKind> IssueCases()
