@@ -35,6 +35,9 @@ public sealed record ExportManifest
 
     public long EquivalenceClassesSuppressed { get; init; }
 
+    /// <summary>Re-identification risk of the delivered classes (prosecutor, marketer, sample uniques); null for an incomplete export.</summary>
+    public Anonymization.Risk.ReidentificationRisk? Risk { get; init; }
+
     public IReadOnlyList<string> QuasiIdentifiers { get; init; } = [];
 
     public IReadOnlyList<ManifestColumn> Columns { get; init; } = [];

@@ -62,6 +62,7 @@ public static class ExportPipeline
         private long _seen;
         private long _seenRefused;
         private (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) _classes;
+        private Anonymization.Risk.ReidentificationRisk? _risk;
 
         public async Task ExecuteAsync(Stream output, CancellationToken cancellationToken)
         {
@@ -129,6 +130,7 @@ public static class ExportPipeline
                     throw new ConnectorException("source.changed", $"source {source.DisplayName} changed between counting and streaming; the export was stopped");
                 }
                 _classes = classes.Summarize(plan.K);
+                _risk = classes.Risk(plan.K);
                 await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 completed = true;
             }
@@ -371,6 +373,7 @@ public static class ExportPipeline
             KAchieved = complete ? _classes.Smallest : null,
             EquivalenceClasses = _classes.Kept,
             EquivalenceClassesSuppressed = _classes.SuppressedClasses,
+            Risk = complete ? _risk : null,
             QuasiIdentifiers = _plan is null ? [] : _plan.QuasiIdentifiers.Select(i => _plan.Output[i].Name).ToArray(),
             Columns = _plan?.ManifestColumns ?? [],
             Sha256 = _hashing?.HashHex(),

@@ -28,6 +28,9 @@ internal interface IClassSizes
     /// <summary>Smallest class of at least <paramref name="k"/> rows, number of such classes, and rows/classes below k.</summary>
     (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k);
 
+    /// <summary>Re-identification risk of the classes of at least <paramref name="k"/> rows (the delivered ones).</summary>
+    Risk.ReidentificationRisk Risk(int k);
+
     /// <summary>True when every class streamed exactly as many rows as were counted (the source did not change between passes).</summary>
     bool StreamMatchesCount();
 }
@@ -183,6 +186,8 @@ internal sealed class ClassIndex : IClassSizes
     }
 
     public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k) => ClassSummary.Of(All().Select(c => c.Counted), k);
+
+    public Risk.ReidentificationRisk Risk(int k) => Anonymization.Risk.ReidentificationRisk.FromClassSizes(All().Select(c => c.Counted).Where(n => n >= k));
 
     public bool StreamMatchesCount() => All().All(c => c.Counted == c.Streamed);
 

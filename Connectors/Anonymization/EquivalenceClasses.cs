@@ -55,6 +55,9 @@ internal sealed class EquivalenceClasses : IClassSizes
     public (long? Smallest, long Kept, long SuppressedRows, long SuppressedClasses) Summarize(int k, bool useStreamed) =>
         ClassSummary.Of(_classes.Values.Select(c => useStreamed ? c.Streamed : c.Counted), k);
 
+    public Risk.ReidentificationRisk Risk(int k) =>
+        Anonymization.Risk.ReidentificationRisk.FromClassSizes(_classes.Values.Select(c => _countedBefore ? c.Counted : c.Streamed).Where(n => n >= k));
+
     /// <summary>True when every class streamed exactly as many rows as were counted (the source did not change between passes).</summary>
     public bool StreamMatchesCount() => _classes.Values.All(c => c.Counted == c.Streamed);
 

@@ -22,6 +22,9 @@ public sealed class GeneralizationHierarchy
 
     public int Count => _rows.Count;
 
+    /// <summary>Every line of the file (original value first), for the lattice search's own checks.</summary>
+    internal IEnumerable<string[]> Rows => _rows.Values;
+
     public static GeneralizationHierarchy Load(string path, char separator = ';')
     {
         var rows = new Dictionary<string, string[]>(StringComparer.Ordinal);

@@ -11,7 +11,7 @@ namespace Portal.Hosting;
 /// </summary>
 public static class PortalCommandLine
 {
-    private static readonly string[] Commands = ["serve", "migrate", "seed-demo", "anonymize", "verify-audit"];
+    private static readonly string[] Commands = ["serve", "migrate", "seed-demo", "anonymize", "generalize", "verify-audit"];
 
     public static async Task<int> RunAsync(string[] args, Func<string[], WebApplication> build)
     {
@@ -30,6 +30,11 @@ public static class PortalCommandLine
             // Offline: no database, no web host; configuration from the environment only.
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
             return await AnonymizeCommand.RunAsync(hostArgs, configuration, CancellationToken.None);
+        }
+
+        if (command == "generalize")
+        {
+            return await Features.Privacy.GeneralizeCommand.RunAsync(hostArgs, CancellationToken.None);
         }
 
         try

@@ -6,6 +6,16 @@ if (args.Length > 0 && args[0] == "export-run")
     return await Portal.Benchmarks.Export.ExportRunner.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "generalize-check")
+{
+    return Portal.Benchmarks.Generalization.GeneralizationCheck.Run();
+}
+
+if (args.Length > 2 && args[0] == "generalize-report")
+{
+    return Portal.Benchmarks.Generalization.GeneralizationReport.Run(args[1], args[2]);
+}
+
 if (args.Length > 1 && args[0] == "policy-probes")
 {
     return Portal.Benchmarks.Policy.PolicyDecisionBenchmark.WriteProbes(args[1]);
