@@ -21,19 +21,22 @@ public sealed partial class PolicySnapshot
         // Start the grant lookups (cache misses) first; the purpose check below computes while they are in flight.
         var grants = node.Grants;
         var memberships = user.MembershipCount;
-        var personal = grants.For(userId);
-        var viaFirstVo = grants.For(memberships > 0 ? user.KeyAt(0).Vo : GuidInterner.NotFound);
-        var viaSecondVo = grants.For(memberships > 1 ? user.KeyAt(1).Vo : GuidInterner.NotFound);
+        grants.For(
+            userId,
+            memberships > 0 ? user.KeyAt(0).Vo : GuidInterner.NotFound,
+            memberships > 1 ? user.KeyAt(1).Vo : GuidInterner.NotFound,
+            out var personal,
+            out var viaFirstVo,
+            out var viaSecondVo);
         var probe = new PurposeProbe(request.Purpose);
         reasons = reasons.Union(CheckPurpose(dataset, request.Purpose, ref probe));
 
         var selection = new GrantSelection(request.Now.UtcTicks);
-        while (personal.MoveNext())
+        foreach (ref readonly var grant in personal)
         {
-            ref readonly var grant = ref grants.RowAt(personal.Slot);
             if (grant.Kind == GrantTargetKind.Person)
             {
-                Consider(ref selection, grants, personal.Slot, ReasonSet.Empty, long.MaxValue, NoMembership, ref probe);
+                Consider(ref selection, grant, ReasonSet.Empty, grant.UntilTicks, NoMembership, ref probe);
             }
         }
         // US datasets accept personal grants only; every VO route fails on it.
@@ -47,9 +50,8 @@ public sealed partial class PolicySnapshot
                 1 => viaSecondVo,
                 _ => grants.For(membership.Vo),
             };
-            while (viaVo.MoveNext())
+            foreach (ref readonly var grant in viaVo)
             {
-                ref readonly var grant = ref grants.RowAt(viaVo.Slot);
                 if (grant.Kind != GrantTargetKind.Person)
                 {
                     var failures = usFailure;
@@ -61,16 +63,16 @@ public sealed partial class PolicySnapshot
                     {
                         failures = failures.With(ReasonCode.GrantRoleMismatch);
                     }
-                    if (grant.Kind == GrantTargetKind.VoInstitution && user.Institution != grants.SourceAt(viaVo.Slot).Institution)
+                    if (grant.Kind == GrantTargetKind.VoInstitution && user.Institution != grant.Institution)
                     {
                         failures = failures.With(ReasonCode.GrantInstitutionMismatch);
                     }
-                    Consider(ref selection, grants, viaVo.Slot, failures, membership.ExpiresTicks, i, ref probe);
+                    Consider(ref selection, grant, failures, Math.Min(grant.UntilTicks, membership.ExpiresTicks), i, ref probe);
                 }
             }
         }
 
-        if (selection.BestSlot < 0)
+        if (selection.Best is not { } best)
         {
             reasons = reasons.Union(selection.Candidates == 0 ? ReasonSet.Empty.With(ReasonCode.GrantNone) : selection.Failures);
             return Decision.Deny(reasons);
@@ -79,41 +81,34 @@ public sealed partial class PolicySnapshot
         {
             return Decision.Deny(reasons);
         }
-        // The exact instant (with its offset) of whichever ends first, as the records state it; both offsets are kept
-        // in the rows, so the permit loads neither record (each would be a cache miss of its own).
-        ref readonly var best = ref grants.SourceAt(selection.BestSlot);
-        var expiresAt = selection.BestMembership != NoMembership && user.KeyAt(selection.BestMembership) is { ExpiresTicks: var end } key && end < best.UntilTicks
-            ? key.ExpiresAt!.Value
-            : best.ValidUntil;
-        return Decision.Permit(new Obligations(grants.SourceAt(selection.BestSlot).Fact, expiresAt, request.Purpose, dataset.Modifiers));
+        // The exact instant (with its offset) of whichever ends first, as the records state it.
+        var membershipEnd = selection.BestMembership == NoMembership ? null : user.Memberships[selection.BestMembership].Source.ExpiresAt;
+        var expiresAt = membershipEnd is { } end && end < best.ValidUntil ? end : best.ValidUntil;
+        return Decision.Permit(new Obligations(best, expiresAt, request.Purpose, dataset.Modifiers));
     }
 
     /// <summary>
-    /// One grant against the request (route failures already found by the caller; <paramref name="membershipEnd"/> is
-    /// the route's membership expiry, long.MaxValue for a personal grant). Among the grants that pass, the one whose
-    /// permission lasts longest wins (ties: the smallest grant id), so the choice does not depend on storage order; see
-    /// docs/policy.md. The hot row decides by minutes; the cold source is read only for a bound in the request's own
-    /// minute, for disease purposes, and for a grant that passes.
+    /// One grant against the request (route failures already found by the caller). Among the grants that pass, the
+    /// one whose permission lasts longest wins (ties: the smallest grant id), so the choice does not depend on
+    /// storage order; see docs/policy.md.
     /// </summary>
-    private void Consider(ref GrantSelection selection, in GrantIndex grants, int slot, ReasonSet failures, long membershipEnd, int membership, ref PurposeProbe purpose)
+    private void Consider(ref GrantSelection selection, in GrantRow grant, ReasonSet failures, long expiry, int membership, ref PurposeProbe purpose)
     {
-        ref readonly var grant = ref grants.RowAt(slot);
         selection.Candidates++;
         var now = selection.Now;
-        var minute = selection.NowMinute;
         if (grant.Revoked)
         {
             failures = failures.With(ReasonCode.GrantRevoked);
         }
-        if (minute < grant.FromMinute || (minute == grant.FromMinute && now < grants.SourceAt(slot).FromTicks))
+        if (now < grant.FromTicks)
         {
             failures = failures.With(ReasonCode.GrantNotYetValid);
         }
-        if (minute > grant.UntilMinute || (minute == grant.UntilMinute && now >= grants.SourceAt(slot).UntilTicks))
+        if (now >= grant.UntilTicks)
         {
             failures = failures.With(ReasonCode.GrantExpired);
         }
-        if (!grant.Covers(ref purpose, grants.SourceAt(slot), _diseases))
+        if (!grant.Covers(ref purpose, _diseases))
         {
             failures = failures.With(ReasonCode.PurposeNotCovered);
         }
@@ -123,14 +118,11 @@ public sealed partial class PolicySnapshot
             selection.Failures = selection.Failures.Union(failures);
             return;
         }
-        // Grant ids are compared only on a tie of expiries: they live in the records.
-        ref readonly var source = ref grants.SourceAt(slot);
-        var expiry = Math.Min(source.UntilTicks, membershipEnd);
-        if (selection.BestSlot < 0
+        if (selection.Best is null
             || expiry > selection.BestExpiry
-            || (expiry == selection.BestExpiry && source.Fact.Id.CompareTo(grants.SourceAt(selection.BestSlot).Fact.Id) < 0))
+            || (expiry == selection.BestExpiry && grant.Grant.Id.CompareTo(selection.Best.Id) < 0))
         {
-            selection.BestSlot = slot;
+            selection.Best = grant.Grant;
             selection.BestMembership = membership;
             selection.BestExpiry = expiry;
         }
@@ -139,10 +131,9 @@ public sealed partial class PolicySnapshot
     private struct GrantSelection(long now)
     {
         public readonly long Now = now;
-        public readonly int NowMinute = GrantRow.MinuteOf(now);
         public int Candidates;
         public ReasonSet Failures;
-        public int BestSlot = -1;
+        public GrantFact? Best;
         public int BestMembership;
         public long BestExpiry;
     }

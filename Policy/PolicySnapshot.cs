@@ -90,7 +90,7 @@ public sealed partial class PolicySnapshot
         foreach (var byDataset in grantsById.Values.GroupBy(g => ids.Find(g.DatasetId)))
         {
             ref var node = ref datasets[byDataset.Key];
-            node = node.WithGrants(GrantIndex.Of([.. byDataset.Select(g => GrantRow.Compile(g, ids, hierarchy.Index))]));
+            node = node.WithGrants(GrantIndex.Of([.. byDataset.Select(g => new GrantRow(g, ids, hierarchy.Index))]));
         }
 
         return new PolicySnapshot(
@@ -162,8 +162,7 @@ public sealed partial class PolicySnapshot
         var datasets = _grantsById.TryGetValue(grant.Id, out var old) && old.DatasetId != grant.DatasetId ? RemoveRow(old) : _datasets;
         var id = ids.Find(grant.DatasetId);
         var node = datasets[id];
-        var (row, source) = GrantRow.Compile(grant, ids, _diseases);
-        datasets = datasets.SetItem(id, node.WithGrants(node.Grants.With(row, source)));
+        datasets = datasets.SetItem(id, node.WithGrants(node.Grants.With(new GrantRow(grant, ids, _diseases))));
         return new(ids, _users, datasets, _grantsById.SetItem(grant.Id, grant), Diseases, Version + 1);
     }
 
@@ -205,9 +204,9 @@ public sealed partial class PolicySnapshot
     private static void AddGrantsOf(GrantIndex grants, int principal, List<GrantFact> found)
     {
         var start = found.Count;
-        for (var cursor = grants.For(principal); cursor.MoveNext();)
+        foreach (ref readonly var row in grants.For(principal))
         {
-            found.Add(grants.SourceAt(cursor.Slot).Fact);
+            found.Add(row.Grant);
         }
         found.Sort(start, found.Count - start, Comparer<GrantFact>.Create((a, b) => a.Id.CompareTo(b.Id)));
     }

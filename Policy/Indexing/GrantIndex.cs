@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Portal.Policy.Model;
@@ -5,146 +6,139 @@ using Portal.Policy.Model;
 namespace Portal.Policy.Indexing;
 
 /// <summary>
-/// One dataset's grants in an open-addressing table keyed by principal (the person for personal grants, the VO for
-/// the others), with linear probing; a principal's several grants take several slots. The hot slots
-/// (<see cref="GrantRow"/>, 16 bytes with the key inside) answer a lookup, found or not, from one cache line in the
-/// common case; the cold <see cref="GrantSource"/>s at the same slot numbers are read for a grant that passes, for the
-/// exact time of a bound in the request's minute, and for disease purposes. The former layout, a run table pointing
-/// into sorted 48-byte rows, cost two dependent misses per lookup and 7.8 MB at 100,000 grants; this one costs one
-/// and 2.4 MB. A struct, stored inside its <see cref="DatasetNode"/>; an update rebuilds only this dataset's table.
+/// One dataset's grants, sorted by principal, with a small open-addressing table from principal id to its run
+/// of rows. A request probes it once for the user and once per VO membership; an update rebuilds only this
+/// dataset's index (copy-on-write), never the whole snapshot. A struct, stored inside its <see cref="DatasetNode"/>,
+/// to save the decision one pointer hop.
 /// </summary>
 internal readonly struct GrantIndex
 {
-    public static readonly GrantIndex Empty = new([], [], 0);
+    public static readonly GrantIndex Empty = new([]);
 
     private readonly GrantRow[] _rows;
-    private readonly GrantSource[] _sources;
+    private readonly Run[] _runs;
+    private readonly int _shift;
 
     // Kept here (inside the node) rather than read from the array's length, which lives on another cache line.
-    private readonly uint _capacity;
+    private readonly int _mask;
 
-    private GrantIndex(GrantRow[] rows, GrantSource[] sources, int count)
+    private GrantIndex(GrantRow[] rows)
     {
+        Array.Sort(rows, static (a, b) => a.Principal.CompareTo(b.Principal));
         _rows = rows;
-        _sources = sources;
-        _capacity = (uint)rows.Length;
-        Count = count;
-    }
-
-    public int Count { get; }
-
-    public static GrantIndex Of(ReadOnlySpan<(GrantRow Row, GrantSource Source)> grants)
-    {
-        if (grants.Length == 0)
+        var principals = 0;
+        for (var i = 0; i < rows.Length; i++)
         {
-            return Empty;
+            principals += i == 0 || rows[i].Principal != rows[i - 1].Principal ? 1 : 0;
         }
-        // Two thirds full at most: a probe that finds nothing (most of them: a user has no grant on most datasets)
-        // reads about five slots, 80 bytes. The capacity is not a power of two (the home slot comes from a multiply, not
-        // a mask), so the table stays at 1.5 slots a grant. There is always an empty slot, where every probe ends.
-        var capacity = Math.Max(4, grants.Length + (grants.Length / 2) + 1);
-        var rows = new GrantRow[capacity];
-        var sources = new GrantSource[capacity];
-        foreach (var (row, source) in grants)
+        // At most half full keeps probes short; at least 2 slots keeps the shift below 32.
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, principals * 2));
+        _runs = new Run[capacity];
+        _shift = 32 - BitOperations.Log2((uint)capacity);
+        _mask = capacity - 1;
+        for (var start = 0; start < rows.Length;)
         {
-            var slot = Home(row.PrincipalPlusOne - 1, (uint)capacity);
-            while (rows[slot].PrincipalPlusOne != 0)
+            var end = start + 1;
+            while (end < rows.Length && rows[end].Principal == rows[start].Principal)
             {
-                slot = slot + 1 == capacity ? 0 : slot + 1;
+                end++;
             }
-            rows[slot] = row;
-            sources[slot] = source;
+            var slot = Slot(rows[start].Principal, _shift);
+            while (_runs[slot].PrincipalPlusOne != 0)
+            {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            _runs[slot] = new Run(rows[start].Principal + 1, start, end);
+            start = end;
         }
-        return new GrantIndex(rows, sources, grants.Length);
     }
 
-    /// <summary>The grants indexed under this principal; <see cref="GuidInterner.NotFound"/> has none.</summary>
-    public Cursor For(int principal) => new(_rows, _capacity, principal);
+    public ReadOnlySpan<GrantRow> Rows => _rows;
 
-    // Slots come from a cursor over this index, so they are in range: no bounds check, whose load of the array's
-    // length would be a cache miss of its own.
-    public ref readonly GrantRow RowAt(int slot) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rows), slot);
+    public int Count => _rows.Length;
 
-    public ref readonly GrantSource SourceAt(int slot) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_sources), slot);
-
-    /// <summary>This index with the grant added, or put in place of the grant of the same id (one rebuild, not two).</summary>
-    public GrantIndex With(GrantRow row, GrantSource source)
+    /// <summary>The grants indexed under this principal (the user for personal grants, the VO for the others).</summary>
+    public ReadOnlySpan<GrantRow> For(int principal)
     {
-        var live = Live(except: source.Fact);
-        live.Add((row, source));
-        return Of(CollectionsMarshal.AsSpan(live));
+        var mask = _mask;
+        ref var first = ref MemoryMarshal.GetArrayDataReference(_runs);
+        for (var i = Slot(principal, _shift); ; i = (i + 1) & mask)
+        {
+            // At most half full: the probe ends at an empty slot; i stays within the mask.
+            ref var run = ref Unsafe.Add(ref first, i);
+            if (run.PrincipalPlusOne == principal + 1)
+            {
+                return RowsOf(run);
+            }
+            if (run.PrincipalPlusOne == 0)
+            {
+                return default;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Three lookups at once (the user and their first two VOs, the common case): the three home slots are read
+    /// before any is compared, so that their cache misses overlap. Pass <see cref="GuidInterner.NotFound"/> for
+    /// a principal that is not there.
+    /// </summary>
+    public void For(int a, int b, int c, out ReadOnlySpan<GrantRow> ofA, out ReadOnlySpan<GrantRow> ofB, out ReadOnlySpan<GrantRow> ofC)
+    {
+        ref var first = ref MemoryMarshal.GetArrayDataReference(_runs);
+        var homeA = Unsafe.Add(ref first, Slot(a, _shift));
+        var homeB = Unsafe.Add(ref first, Slot(b, _shift));
+        var homeC = Unsafe.Add(ref first, Slot(c, _shift));
+        ofA = Resolve(homeA, a);
+        ofB = Resolve(homeB, b);
+        ofC = Resolve(homeC, c);
+    }
+
+    /// <summary>This index with the row added, or put in place of the row of the same grant (one rebuild, not two).</summary>
+    public GrantIndex With(GrantRow row)
+    {
+        var index = IndexOf(row.Grant);
+        GrantRow[] rows = index < 0 ? [.. _rows, row] : [.. _rows];
+        if (index >= 0)
+        {
+            rows[index] = row;
+        }
+        return new GrantIndex(rows);
     }
 
     public GrantIndex Without(GrantFact grant)
     {
-        var live = Live(except: grant);
-        return live.Count == Count ? this : Of(CollectionsMarshal.AsSpan(live));
+        var index = IndexOf(grant);
+        return index < 0 ? this : Of([.. _rows.AsSpan(0, index), .. _rows.AsSpan(index + 1)]);
     }
 
     // By record first: an upsert replaces the record the index holds, so the Guid comparison is rarely needed.
-    private List<(GrantRow, GrantSource)> Live(GrantFact except)
+    private int IndexOf(GrantFact grant)
     {
-        var live = new List<(GrantRow, GrantSource)>(Count + 1);
-        for (var slot = 0; slot < _rows.Length; slot++)
+        for (var i = 0; i < _rows.Length; i++)
         {
-            var fact = _sources[slot].Fact;
-            if (_rows[slot].PrincipalPlusOne != 0 && !ReferenceEquals(fact, except) && fact.Id != except.Id)
+            if (ReferenceEquals(_rows[i].Grant, grant) || _rows[i].Grant.Id == grant.Id)
             {
-                live.Add((_rows[slot], _sources[slot]));
+                return i;
             }
         }
-        return live;
+        return -1;
     }
 
-    // Multiply-shift maps the hash onto [0, capacity) for any capacity.
-    private static int Home(int principal, uint capacity) => (int)(((ulong)((uint)principal * 0x9E3779B9u) * capacity) >> 32);
+    // The home slot answers most lookups; a collision falls back to the full probe.
+    private ReadOnlySpan<GrantRow> Resolve(Run home, int principal) =>
+        principal == GuidInterner.NotFound || home.PrincipalPlusOne == 0 ? default
+        : home.PrincipalPlusOne == principal + 1 ? RowsOf(home)
+        : For(principal);
 
-    /// <summary>
-    /// Walks the principal's slots: from its home slot to the first empty one, stopping at those with its key. The
-    /// home slot is read when the cursor is made, so that the lookups for the user and their VOs, made one after the
-    /// other, have their cache misses in flight together.
-    /// </summary>
-    public ref struct Cursor
-    {
-        private readonly ref GrantRow _rows;
-        private readonly int _key;
-        private readonly int _capacity;
-        private int _next;
-        private int _nextKey;
+    // Runs are built from _rows, so they are in range: no bounds check, whose load of the array's length would be
+    // a cache miss of its own (the length sits on another line than the run's rows).
+    private ReadOnlySpan<GrantRow> RowsOf(Run run) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_rows), run.Start), run.End - run.Start);
 
-        public Cursor(GrantRow[] rows, uint capacity, int principal)
-        {
-            _key = principal + 1;
-            _capacity = (int)capacity;
-            if (principal == GuidInterner.NotFound || capacity == 0)
-            {
-                _rows = ref Unsafe.NullRef<GrantRow>();
-                return;
-            }
-            // The slot is below the capacity (the array's length) by construction: no bounds check.
-            _rows = ref MemoryMarshal.GetArrayDataReference(rows);
-            _next = Home(principal, capacity);
-            _nextKey = Unsafe.Add(ref _rows, _next).PrincipalPlusOne;
-        }
+    public static GrantIndex Of(GrantRow[] rows) => rows.Length == 0 ? Empty : new GrantIndex(rows);
 
-        /// <summary>The slot of the current grant: read its row and source through the index.</summary>
-        public int Slot { get; private set; }
+    private static int Slot(int principal, int shift) => (int)(((uint)principal * 0x9E3779B9u) >> shift);
 
-        public bool MoveNext()
-        {
-            while (_nextKey != 0)
-            {
-                var slot = _next;
-                var key = _nextKey;
-                _next = slot + 1 == _capacity ? 0 : slot + 1;
-                _nextKey = Unsafe.Add(ref _rows, _next).PrincipalPlusOne;
-                if (key == _key)
-                {
-                    Slot = slot;
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
+    /// <summary>Rows [Start, End) belong to the principal; PrincipalPlusOne is 0 in an empty slot.</summary>
+    private readonly record struct Run(int PrincipalPlusOne, int Start, int End);
 }

@@ -3,9 +3,9 @@ using Portal.Policy.Model;
 namespace Portal.Policy.Tests;
 
 /// <summary>
-/// Edges of the per-dataset grant table: times kept as whole minutes in the hot slot (the exact ticks settle the
-/// request's own minute), obligations' expiries rebuilt from ticks and offsets without the records, and a table in
-/// which one principal's grants share probe chains with many others'.
+/// Edges of the per-dataset grant tables that a more compact layout could get wrong (one was tried, see docs/policy.md,
+/// "Speed and the cache"): bounds a tick apart within one minute, expiries that keep the offset their record states,
+/// and a table in which one principal's grants share probe chains with many others'.
 /// </summary>
 public class GrantTableTests
 {
