@@ -48,7 +48,7 @@ say "building the portal and the drill tool"
 dotnet build -c Release -nologo -v quiet Portal/Portal.csproj >"$DIR/build.log" 2>&1 \
   && dotnet build -c Release -nologo -v quiet Tests/Drills/Drills.csproj >>"$DIR/build.log" 2>&1 \
   || { tail -30 "$DIR/build.log" >&2; die "build failed (log: $DIR/build.log)"; }
-drills=(dotnet "$ROOT/Tests/Drills/bin/Release/net10.0/Drills.dll")
+drills=(dotnet "$ROOT/Tests/Drills/bin/Release/net10.0/Portal.Drills.dll")
 
 say "PostgreSQL (cluster 'drill', port $PG_PORT) with the demo hospital and the portal database"
 "$ROOT/deploy/pg.sh" start drill "$PG_PORT" >/dev/null

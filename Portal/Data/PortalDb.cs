@@ -4,9 +4,7 @@ using Portal.Features.AccessRequests;
 using Portal.Features.Audit;
 using Portal.Features.Datasets;
 using Portal.Features.Grants;
-using Portal.Features.Institutions;
 using Portal.Features.Notifications;
-using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
 
 namespace Portal.Data;
@@ -26,8 +24,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(opt
     public DbSet<Grant> Grants => Set<Grant>();
     public DbSet<GrantReminder> GrantReminders => Set<GrantReminder>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
-    public DbSet<Features.Tokens.ApiToken> ApiTokens => Set<Features.Tokens.ApiToken>();
-    public DbSet<Features.Passports.VisaSigningKey> VisaSigningKeys => Set<Features.Passports.VisaSigningKey>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<VisaSigningKey> VisaSigningKeys => Set<VisaSigningKey>();
     public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>ASP.NET Data Protection keys, shared by every instance (cookies, protected connector passwords).</summary>

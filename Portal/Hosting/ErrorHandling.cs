@@ -14,7 +14,11 @@ internal static class ErrorHandling
     public static IServiceCollection AddPortalProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
-            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
+        {
+            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+            // Every problem carries a stable code (docs/errors.md); those the portal did not write get one by status.
+            ctx.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeForStatus(ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode));
+        });
         services.AddExceptionHandler<NonPageExceptionHandler>();
         return services;
     }

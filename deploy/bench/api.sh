@@ -107,7 +107,7 @@ export Keys__PseudonymMasterSecretFile="$DIR/pseudonym.key"
 export RateLimits__Api__PermitsPerMinute=100000000
 APP="$ROOT/Portal/bin/Release/net10.0"
 portal=(dotnet "$APP/Portal.dll")
-drills=(dotnet "$ROOT/Tests/Drills/bin/Release/net10.0/Drills.dll")
+drills=(dotnet "$ROOT/Tests/Drills/bin/Release/net10.0/Portal.Drills.dll")
 ASPNETCORE_ENVIRONMENT=Production "${portal[@]}" seed-demo >"$DIR/seed.log" 2>&1 || { tail -20 "$DIR/seed.log" >&2; die "seed-demo failed"; }
 
 start_portal() { # environment log

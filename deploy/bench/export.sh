@@ -27,7 +27,7 @@ BENCH_PG_PORT=${BENCH_PG_PORT:-55434}
 out="$STATE/bench/export"
 mkdir -p "$out"
 profile="$ROOT/deploy/demo/patients-profile.json"
-dll="$ROOT/Tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll"
+dll="$ROOT/Tests/Benchmarks/bin/Release/net10.0/Portal.Benchmarks.dll"
 
 say "starting the benchmark cluster"
 deploy/pg.sh start bench "$BENCH_PG_PORT" >&2

@@ -15,7 +15,7 @@ mkdir -p "$out"
 echo "== building (Release)"
 dotnet build -c Release Tests/Benchmarks -nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 
-dll=Tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll
+dll=Tests/Benchmarks/bin/Release/net10.0/Portal.Benchmarks.dll
 echo "== probes in their own process: Cedar input, Stopwatch latency, incremental update costs"
 dotnet "$root/$dll" policy-probes "$out"
 

@@ -47,7 +47,7 @@ namespace Portal.Data.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.AccessRequests.AccessRequest", b =>
+            modelBuilder.Entity("Portal.Data.Entities.AccessRequest", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -165,7 +165,74 @@ namespace Portal.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Portal.Features.Audit.AuditEvent", b =>
+            modelBuilder.Entity("Portal.Data.Entities.ApiToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("prefix");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.PrimitiveCollection<List<string>>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scopes");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_tokens");
+
+                    b.HasIndex("Hash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_tokens_hash");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_api_tokens_user_id");
+
+                    b.ToTable("api_tokens", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_api_token_expiry", "expires_at > created_at");
+
+                            t.HasCheckConstraint("ck_api_token_hash", "octet_length(hash) = 32");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -266,7 +333,7 @@ namespace Portal.Data.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.Datasets.Dataset", b =>
+            modelBuilder.Entity("Portal.Data.Entities.Dataset", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -352,7 +419,7 @@ namespace Portal.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Portal.Features.Datasets.DatasetShare", b =>
+            modelBuilder.Entity("Portal.Data.Entities.DatasetShare", b =>
                 {
                     b.Property<Guid>("DatasetId")
                         .HasColumnType("uuid")
@@ -382,7 +449,7 @@ namespace Portal.Data.Migrations
                     b.ToTable("dataset_shares", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.Datasets.DatasetSteward", b =>
+            modelBuilder.Entity("Portal.Data.Entities.DatasetSteward", b =>
                 {
                     b.Property<Guid>("DatasetId")
                         .HasColumnType("uuid")
@@ -412,7 +479,7 @@ namespace Portal.Data.Migrations
                     b.ToTable("dataset_stewards", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.Grants.Grant", b =>
+            modelBuilder.Entity("Portal.Data.Entities.Grant", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -536,7 +603,7 @@ namespace Portal.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Portal.Features.Grants.GrantReminder", b =>
+            modelBuilder.Entity("Portal.Data.Entities.GrantReminder", b =>
                 {
                     b.Property<Guid>("GrantId")
                         .HasColumnType("uuid")
@@ -560,7 +627,7 @@ namespace Portal.Data.Migrations
                     b.ToTable("grant_reminders", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.Institutions.Institution", b =>
+            modelBuilder.Entity("Portal.Data.Entities.Institution", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -604,7 +671,166 @@ namespace Portal.Data.Migrations
                     b.ToTable("institutions", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.Notifications.Notification", b =>
+            modelBuilder.Entity("Portal.Data.Entities.Invitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<Guid?>("AcceptedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("accepted_by_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("InvitedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("invited_by_id");
+
+                    b.Property<DateTimeOffset?>("MembershipExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("membership_expires_at");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("role");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<Guid>("VoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("vo_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_invitations");
+
+                    b.HasIndex("AcceptedById")
+                        .HasDatabaseName("ix_invitations_accepted_by_id");
+
+                    b.HasIndex("InvitedById")
+                        .HasDatabaseName("ix_invitations_invited_by_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_invitations_token_hash");
+
+                    b.HasIndex("VoId", "Email")
+                        .HasDatabaseName("ix_invitations_vo_id_email");
+
+                    b.ToTable("invitations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_invitation_accepted", "(accepted_at IS NULL) = (accepted_by_id IS NULL)");
+
+                            t.HasCheckConstraint("ck_invitation_expiry", "expires_at > created_at");
+
+                            t.HasCheckConstraint("ck_invitation_token", "octet_length(token_hash) = 32");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Membership", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("activated_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<Guid?>("EndedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ended_by_id");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("RequestMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("request_message");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("VoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("vo_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_memberships");
+
+                    b.HasIndex("EndedById")
+                        .HasDatabaseName("ix_memberships_ended_by_id");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_memberships_user_id");
+
+                    b.HasIndex("VoId", "UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_memberships_vo_id_user_id");
+
+                    b.ToTable("memberships", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_membership_ended", "status IN ('Pending', 'Active') OR ended_at IS NOT NULL");
+
+                            t.HasCheckConstraint("ck_membership_expiry", "expires_at IS NULL OR activated_at IS NULL OR expires_at > activated_at");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Notification", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -694,7 +920,154 @@ namespace Portal.Data.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Portal.Features.Passports.VisaSigningKey", b =>
+            modelBuilder.Entity("Portal.Data.Entities.User", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<List<string>>("Affiliations")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("affiliations");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("display_name");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.PrimitiveCollection<List<string>>("Entitlements")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("entitlements");
+
+                    b.Property<string>("HomeOrganization")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("home_organization");
+
+                    b.Property<Guid?>("InstitutionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("institution_id");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("issuer");
+
+                    b.Property<DateTimeOffset?>("LastSignInAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sign_in_at");
+
+                    b.Property<int>("PlatformRoles")
+                        .HasColumnType("integer")
+                        .HasColumnName("platform_roles");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("subject");
+
+                    b.Property<bool>("Suspended")
+                        .HasColumnType("boolean")
+                        .HasColumnName("suspended");
+
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("suspended_at");
+
+                    b.Property<string>("SuspensionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("suspension_reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_users");
+
+                    b.HasIndex("InstitutionId")
+                        .HasDatabaseName("ix_users_institution_id");
+
+                    b.HasIndex("Issuer", "Subject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_users_issuer_subject");
+
+                    b.ToTable("users", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_users_suspension", "NOT suspended OR suspended_at IS NOT NULL");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.VirtualOrganization", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedById")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_id");
+
+                    b.Property<int?>("DefaultMembershipDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("default_membership_days");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("JoinPolicy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("join_policy");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_virtual_organizations");
+
+                    b.HasIndex("CreatedById")
+                        .HasDatabaseName("ix_virtual_organizations_created_by_id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_virtual_organizations_name");
+
+                    b.ToTable("virtual_organizations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_vo_membership_days", "default_membership_days IS NULL OR default_membership_days > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.VisaSigningKey", b =>
                 {
                     b.Property<string>("Kid")
                         .HasMaxLength(64)
@@ -907,420 +1280,47 @@ namespace Portal.Data.Migrations
                     b.ToTable("portal_sessions", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Features.Tokens.ApiToken", b =>
+            modelBuilder.Entity("Portal.Data.Entities.AccessRequest", b =>
                 {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("expires_at");
-
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("hash");
-
-                    b.Property<DateTimeOffset?>("LastUsedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_used_at");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("name");
-
-                    b.Property<string>("Prefix")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("prefix");
-
-                    b.Property<DateTimeOffset?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("revoked_at");
-
-                    b.PrimitiveCollection<List<string>>("Scopes")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("scopes");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("user_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_api_tokens");
-
-                    b.HasIndex("Hash")
-                        .IsUnique()
-                        .HasDatabaseName("ix_api_tokens_hash");
-
-                    b.HasIndex("UserId")
-                        .HasDatabaseName("ix_api_tokens_user_id");
-
-                    b.ToTable("api_tokens", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_api_token_expiry", "expires_at > created_at");
-
-                            t.HasCheckConstraint("ck_api_token_hash", "octet_length(hash) = 32");
-                        });
-                });
-
-            modelBuilder.Entity("Portal.Features.Users.User", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.PrimitiveCollection<List<string>>("Affiliations")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("affiliations");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("DisplayName")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("display_name");
-
-                    b.Property<string>("Email")
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
-                        .HasColumnName("email");
-
-                    b.PrimitiveCollection<List<string>>("Entitlements")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("entitlements");
-
-                    b.Property<string>("HomeOrganization")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("home_organization");
-
-                    b.Property<Guid?>("InstitutionId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("institution_id");
-
-                    b.Property<string>("Issuer")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)")
-                        .HasColumnName("issuer");
-
-                    b.Property<DateTimeOffset?>("LastSignInAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_sign_in_at");
-
-                    b.Property<int>("PlatformRoles")
-                        .HasColumnType("integer")
-                        .HasColumnName("platform_roles");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)")
-                        .HasColumnName("subject");
-
-                    b.Property<bool>("Suspended")
-                        .HasColumnType("boolean")
-                        .HasColumnName("suspended");
-
-                    b.Property<DateTimeOffset?>("SuspendedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("suspended_at");
-
-                    b.Property<string>("SuspensionReason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
-                        .HasColumnName("suspension_reason");
-
-                    b.HasKey("Id")
-                        .HasName("pk_users");
-
-                    b.HasIndex("InstitutionId")
-                        .HasDatabaseName("ix_users_institution_id");
-
-                    b.HasIndex("Issuer", "Subject")
-                        .IsUnique()
-                        .HasDatabaseName("ix_users_issuer_subject");
-
-                    b.ToTable("users", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_users_suspension", "NOT suspended OR suspended_at IS NOT NULL");
-                        });
-                });
-
-            modelBuilder.Entity("Portal.Features.VirtualOrganizations.Invitation", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset?>("AcceptedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("accepted_at");
-
-                    b.Property<Guid?>("AcceptedById")
-                        .HasColumnType("uuid")
-                        .HasColumnName("accepted_by_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Email")
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
-                        .HasColumnName("email");
-
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("expires_at");
-
-                    b.Property<Guid>("InvitedById")
-                        .HasColumnType("uuid")
-                        .HasColumnName("invited_by_id");
-
-                    b.Property<DateTimeOffset?>("MembershipExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("membership_expires_at");
-
-                    b.Property<DateTimeOffset?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("revoked_at");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("role");
-
-                    b.Property<byte[]>("TokenHash")
-                        .IsRequired()
-                        .HasColumnType("bytea")
-                        .HasColumnName("token_hash");
-
-                    b.Property<Guid>("VoId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("vo_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_invitations");
-
-                    b.HasIndex("AcceptedById")
-                        .HasDatabaseName("ix_invitations_accepted_by_id");
-
-                    b.HasIndex("InvitedById")
-                        .HasDatabaseName("ix_invitations_invited_by_id");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique()
-                        .HasDatabaseName("ix_invitations_token_hash");
-
-                    b.HasIndex("VoId", "Email")
-                        .HasDatabaseName("ix_invitations_vo_id_email");
-
-                    b.ToTable("invitations", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_invitation_accepted", "(accepted_at IS NULL) = (accepted_by_id IS NULL)");
-
-                            t.HasCheckConstraint("ck_invitation_expiry", "expires_at > created_at");
-
-                            t.HasCheckConstraint("ck_invitation_token", "octet_length(token_hash) = 32");
-                        });
-                });
-
-            modelBuilder.Entity("Portal.Features.VirtualOrganizations.Membership", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset?>("ActivatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("activated_at");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("EndReason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
-                        .HasColumnName("end_reason");
-
-                    b.Property<DateTimeOffset?>("EndedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("ended_at");
-
-                    b.Property<Guid?>("EndedById")
-                        .HasColumnType("uuid")
-                        .HasColumnName("ended_by_id");
-
-                    b.Property<DateTimeOffset?>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("expires_at");
-
-                    b.Property<string>("RequestMessage")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("request_message");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("role");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("status");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("user_id");
-
-                    b.Property<Guid>("VoId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("vo_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_memberships");
-
-                    b.HasIndex("EndedById")
-                        .HasDatabaseName("ix_memberships_ended_by_id");
-
-                    b.HasIndex("UserId")
-                        .HasDatabaseName("ix_memberships_user_id");
-
-                    b.HasIndex("VoId", "UserId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_memberships_vo_id_user_id");
-
-                    b.ToTable("memberships", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_membership_ended", "status IN ('Pending', 'Active') OR ended_at IS NOT NULL");
-
-                            t.HasCheckConstraint("ck_membership_expiry", "expires_at IS NULL OR activated_at IS NULL OR expires_at > activated_at");
-                        });
-                });
-
-            modelBuilder.Entity("Portal.Features.VirtualOrganizations.VirtualOrganization", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset?>("ArchivedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("archived_at");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<Guid>("CreatedById")
-                        .HasColumnType("uuid")
-                        .HasColumnName("created_by_id");
-
-                    b.Property<int?>("DefaultMembershipDays")
-                        .HasColumnType("integer")
-                        .HasColumnName("default_membership_days");
-
-                    b.Property<string>("Description")
-                        .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
-                        .HasColumnName("description");
-
-                    b.Property<string>("JoinPolicy")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("join_policy");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("name");
-
-                    b.HasKey("Id")
-                        .HasName("pk_virtual_organizations");
-
-                    b.HasIndex("CreatedById")
-                        .HasDatabaseName("ix_virtual_organizations_created_by_id");
-
-                    b.HasIndex("Name")
-                        .IsUnique()
-                        .HasDatabaseName("ix_virtual_organizations_name");
-
-                    b.ToTable("virtual_organizations", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_vo_membership_days", "default_membership_days IS NULL OR default_membership_days > 0");
-                        });
-                });
-
-            modelBuilder.Entity("Portal.Features.AccessRequests.AccessRequest", b =>
-                {
-                    b.HasOne("Portal.Features.Datasets.Dataset", "Dataset")
+                    b.HasOne("Portal.Data.Entities.Dataset", "Dataset")
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_access_requests_datasets_dataset_id");
 
-                    b.HasOne("Portal.Features.Users.User", null)
+                    b.HasOne("Portal.Data.Entities.User", null)
                         .WithMany()
                         .HasForeignKey("DecidedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_access_requests_users_decided_by_id");
 
-                    b.HasOne("Portal.Features.Grants.Grant", null)
+                    b.HasOne("Portal.Data.Entities.Grant", null)
                         .WithMany()
                         .HasForeignKey("ExtendsGrantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_access_requests_grants_extends_grant_id");
 
-                    b.HasOne("Portal.Features.Grants.Grant", "Grant")
+                    b.HasOne("Portal.Data.Entities.Grant", "Grant")
                         .WithMany()
                         .HasForeignKey("GrantId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_access_requests_grants_grant_id");
 
-                    b.HasOne("Portal.Features.Users.User", "Requester")
+                    b.HasOne("Portal.Data.Entities.User", "Requester")
                         .WithMany()
                         .HasForeignKey("RequesterId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_access_requests_users_requester_id");
 
-                    b.HasOne("Portal.Features.VirtualOrganizations.VirtualOrganization", "Vo")
+                    b.HasOne("Portal.Data.Entities.VirtualOrganization", "Vo")
                         .WithMany()
                         .HasForeignKey("VoId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_access_requests_virtual_organizations_vo_id");
 
-                    b.OwnsOne("Portal.Features.AccessRequests.Purpose", "Purpose", b1 =>
+                    b.OwnsOne("Portal.Data.Entities.Purpose", "Purpose", b1 =>
                         {
                             b1.Property<Guid>("AccessRequestId")
                                 .HasColumnType("uuid")
@@ -1362,16 +1362,28 @@ namespace Portal.Data.Migrations
                     b.Navigation("Vo");
                 });
 
-            modelBuilder.Entity("Portal.Features.Datasets.Dataset", b =>
+            modelBuilder.Entity("Portal.Data.Entities.ApiToken", b =>
                 {
-                    b.HasOne("Portal.Features.Users.User", "Owner")
+                    b.HasOne("Portal.Data.Entities.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_api_tokens_users_user_id");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Dataset", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.User", "Owner")
                         .WithMany()
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_datasets_users_owner_id");
 
-                    b.OwnsOne("Portal.Features.Datasets.ConnectorSettings", "Connector", b1 =>
+                    b.OwnsOne("Portal.Data.Entities.ConnectorSettings", "Connector", b1 =>
                         {
                             b1.Property<Guid>("DatasetId");
 
@@ -1411,7 +1423,7 @@ namespace Portal.Data.Migrations
                                 .HasConstraintName("fk_datasets_datasets_id");
                         });
 
-                    b.OwnsOne("Portal.Features.Datasets.DataUseConditions", "DataUse", b1 =>
+                    b.OwnsOne("Portal.Data.Entities.DataUseConditions", "DataUse", b1 =>
                         {
                             b1.Property<Guid>("DatasetId");
 
@@ -1437,7 +1449,7 @@ namespace Portal.Data.Migrations
                                 .HasConstraintName("fk_datasets_datasets_id");
                         });
 
-                    b.OwnsMany("Portal.Features.Datasets.DatasetColumn", "Columns", b1 =>
+                    b.OwnsMany("Portal.Data.Entities.DatasetColumn", "Columns", b1 =>
                         {
                             b1.Property<Guid>("DatasetId");
 
@@ -1480,23 +1492,23 @@ namespace Portal.Data.Migrations
                     b.Navigation("Owner");
                 });
 
-            modelBuilder.Entity("Portal.Features.Datasets.DatasetShare", b =>
+            modelBuilder.Entity("Portal.Data.Entities.DatasetShare", b =>
                 {
-                    b.HasOne("Portal.Features.Datasets.Dataset", "Dataset")
+                    b.HasOne("Portal.Data.Entities.Dataset", "Dataset")
                         .WithMany("Shares")
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_dataset_shares_datasets_dataset_id");
 
-                    b.HasOne("Portal.Features.Users.User", null)
+                    b.HasOne("Portal.Data.Entities.User", null)
                         .WithMany()
                         .HasForeignKey("SharedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_dataset_shares_users_shared_by_id");
 
-                    b.HasOne("Portal.Features.VirtualOrganizations.VirtualOrganization", "Vo")
+                    b.HasOne("Portal.Data.Entities.VirtualOrganization", "Vo")
                         .WithMany()
                         .HasForeignKey("VoId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1508,23 +1520,23 @@ namespace Portal.Data.Migrations
                     b.Navigation("Vo");
                 });
 
-            modelBuilder.Entity("Portal.Features.Datasets.DatasetSteward", b =>
+            modelBuilder.Entity("Portal.Data.Entities.DatasetSteward", b =>
                 {
-                    b.HasOne("Portal.Features.Users.User", null)
+                    b.HasOne("Portal.Data.Entities.User", null)
                         .WithMany()
                         .HasForeignKey("AddedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_dataset_stewards_users_added_by_id");
 
-                    b.HasOne("Portal.Features.Datasets.Dataset", "Dataset")
+                    b.HasOne("Portal.Data.Entities.Dataset", "Dataset")
                         .WithMany("Stewards")
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_dataset_stewards_datasets_dataset_id");
 
-                    b.HasOne("Portal.Features.Users.User", "User")
+                    b.HasOne("Portal.Data.Entities.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1536,53 +1548,53 @@ namespace Portal.Data.Migrations
                     b.Navigation("User");
                 });
 
-            modelBuilder.Entity("Portal.Features.Grants.Grant", b =>
+            modelBuilder.Entity("Portal.Data.Entities.Grant", b =>
                 {
-                    b.HasOne("Portal.Features.Users.User", null)
+                    b.HasOne("Portal.Data.Entities.User", null)
                         .WithMany()
                         .HasForeignKey("CreatedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_grants_users_created_by_id");
 
-                    b.HasOne("Portal.Features.Datasets.Dataset", "Dataset")
+                    b.HasOne("Portal.Data.Entities.Dataset", "Dataset")
                         .WithMany()
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_grants_datasets_dataset_id");
 
-                    b.HasOne("Portal.Features.Institutions.Institution", "GranteeInstitution")
+                    b.HasOne("Portal.Data.Entities.Institution", "GranteeInstitution")
                         .WithMany()
                         .HasForeignKey("GranteeInstitutionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_grants_institutions_grantee_institution_id");
 
-                    b.HasOne("Portal.Features.Users.User", "GranteeUser")
+                    b.HasOne("Portal.Data.Entities.User", "GranteeUser")
                         .WithMany()
                         .HasForeignKey("GranteeUserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_grants_users_grantee_user_id");
 
-                    b.HasOne("Portal.Features.VirtualOrganizations.VirtualOrganization", "GranteeVo")
+                    b.HasOne("Portal.Data.Entities.VirtualOrganization", "GranteeVo")
                         .WithMany()
                         .HasForeignKey("GranteeVoId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_grants_virtual_organizations_grantee_vo_id");
 
-                    b.HasOne("Portal.Features.AccessRequests.AccessRequest", null)
+                    b.HasOne("Portal.Data.Entities.AccessRequest", null)
                         .WithMany()
                         .HasForeignKey("RequestId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_grants_access_requests_request_id");
 
-                    b.HasOne("Portal.Features.Users.User", null)
+                    b.HasOne("Portal.Data.Entities.User", null)
                         .WithMany()
                         .HasForeignKey("RevokedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_grants_users_revoked_by_id");
 
-                    b.OwnsMany("Portal.Features.AccessRequests.Purpose", "Purposes", b1 =>
+                    b.OwnsMany("Portal.Data.Entities.Purpose", "Purposes", b1 =>
                         {
                             b1.Property<Guid>("GrantId");
 
@@ -1621,9 +1633,9 @@ namespace Portal.Data.Migrations
                     b.Navigation("Purposes");
                 });
 
-            modelBuilder.Entity("Portal.Features.Grants.GrantReminder", b =>
+            modelBuilder.Entity("Portal.Data.Entities.GrantReminder", b =>
                 {
-                    b.HasOne("Portal.Features.Grants.Grant", null)
+                    b.HasOne("Portal.Data.Entities.Grant", null)
                         .WithMany()
                         .HasForeignKey("GrantId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1631,64 +1643,22 @@ namespace Portal.Data.Migrations
                         .HasConstraintName("fk_grant_reminders_grants_grant_id");
                 });
 
-            modelBuilder.Entity("Portal.Features.Notifications.Notification", b =>
+            modelBuilder.Entity("Portal.Data.Entities.Invitation", b =>
                 {
-                    b.HasOne("Portal.Features.Users.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .HasConstraintName("fk_notifications_users_user_id");
-                });
-
-            modelBuilder.Entity("Portal.Features.SignIn.Sessions.PortalSession", b =>
-                {
-                    b.HasOne("Portal.Features.Users.User", null)
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_portal_sessions_users_user_id");
-                });
-
-            modelBuilder.Entity("Portal.Features.Tokens.ApiToken", b =>
-                {
-                    b.HasOne("Portal.Features.Users.User", "User")
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_api_tokens_users_user_id");
-
-                    b.Navigation("User");
-                });
-
-            modelBuilder.Entity("Portal.Features.Users.User", b =>
-                {
-                    b.HasOne("Portal.Features.Institutions.Institution", "Institution")
-                        .WithMany()
-                        .HasForeignKey("InstitutionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .HasConstraintName("fk_users_institutions_institution_id");
-
-                    b.Navigation("Institution");
-                });
-
-            modelBuilder.Entity("Portal.Features.VirtualOrganizations.Invitation", b =>
-                {
-                    b.HasOne("Portal.Features.Users.User", null)
+                    b.HasOne("Portal.Data.Entities.User", null)
                         .WithMany()
                         .HasForeignKey("AcceptedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_invitations_users_accepted_by_id");
 
-                    b.HasOne("Portal.Features.Users.User", null)
+                    b.HasOne("Portal.Data.Entities.User", null)
                         .WithMany()
                         .HasForeignKey("InvitedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_invitations_users_invited_by_id");
 
-                    b.HasOne("Portal.Features.VirtualOrganizations.VirtualOrganization", "Vo")
+                    b.HasOne("Portal.Data.Entities.VirtualOrganization", "Vo")
                         .WithMany()
                         .HasForeignKey("VoId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1698,22 +1668,22 @@ namespace Portal.Data.Migrations
                     b.Navigation("Vo");
                 });
 
-            modelBuilder.Entity("Portal.Features.VirtualOrganizations.Membership", b =>
+            modelBuilder.Entity("Portal.Data.Entities.Membership", b =>
                 {
-                    b.HasOne("Portal.Features.Users.User", null)
+                    b.HasOne("Portal.Data.Entities.User", null)
                         .WithMany()
                         .HasForeignKey("EndedById")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_memberships_users_ended_by_id");
 
-                    b.HasOne("Portal.Features.Users.User", "User")
+                    b.HasOne("Portal.Data.Entities.User", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_memberships_users_user_id");
 
-                    b.HasOne("Portal.Features.VirtualOrganizations.VirtualOrganization", "Vo")
+                    b.HasOne("Portal.Data.Entities.VirtualOrganization", "Vo")
                         .WithMany("Memberships")
                         .HasForeignKey("VoId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1725,9 +1695,29 @@ namespace Portal.Data.Migrations
                     b.Navigation("Vo");
                 });
 
-            modelBuilder.Entity("Portal.Features.VirtualOrganizations.VirtualOrganization", b =>
+            modelBuilder.Entity("Portal.Data.Entities.Notification", b =>
                 {
-                    b.HasOne("Portal.Features.Users.User", "CreatedBy")
+                    b.HasOne("Portal.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_notifications_users_user_id");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.User", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.Institution", "Institution")
+                        .WithMany()
+                        .HasForeignKey("InstitutionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_users_institutions_institution_id");
+
+                    b.Navigation("Institution");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.VirtualOrganization", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.User", "CreatedBy")
                         .WithMany()
                         .HasForeignKey("CreatedById")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -1737,14 +1727,24 @@ namespace Portal.Data.Migrations
                     b.Navigation("CreatedBy");
                 });
 
-            modelBuilder.Entity("Portal.Features.Datasets.Dataset", b =>
+            modelBuilder.Entity("Portal.Features.SignIn.Sessions.PortalSession", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_portal_sessions_users_user_id");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.Dataset", b =>
                 {
                     b.Navigation("Shares");
 
                     b.Navigation("Stewards");
                 });
 
-            modelBuilder.Entity("Portal.Features.VirtualOrganizations.VirtualOrganization", b =>
+            modelBuilder.Entity("Portal.Data.Entities.VirtualOrganization", b =>
                 {
                     b.Navigation("Memberships");
                 });

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 using Portal.Policy;
 using Portal.Policy.Model;

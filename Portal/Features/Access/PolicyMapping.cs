@@ -1,7 +1,6 @@
 using Portal.Features.AccessRequests;
 using Portal.Features.Datasets;
 using Portal.Features.Grants;
-using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
 using Portal.Policy.Model;
 
@@ -22,7 +21,7 @@ public static class PolicyMapping
         d.Id, [d.OwnerId], stewards, d.Status == DatasetStatus.Draft ? [] : sharedInto, ToPolicy(d.DataUse),
         d.Status == DatasetStatus.Withdrawn ? DatasetAvailability.Withdrawn : DatasetAvailability.Active);
 
-    public static Policy.Duo.DataUseConditions ToPolicy(Datasets.DataUseConditions c)
+    public static Policy.Duo.DataUseConditions ToPolicy(Portal.Data.Entities.DataUseConditions c)
     {
         var text = c.Primary == "DS"
             ? string.Join(' ', c.Diseases.Select(d => "DS:" + d))

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 
 namespace Portal.Features.AccessRequests;

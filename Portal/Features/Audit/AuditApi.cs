@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Data;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 using Portal.Features.Tokens;
 
@@ -67,7 +66,7 @@ internal static class AuditApi
         // The database, not the session's claims: an auditor role withdrawn an hour ago must not still verify.
         var me = http.User.UserId();
         var auditor = me is not null && BearerTokens.TokenIdOf(http.User) is null && await db.Users.AnyAsync(
-            u => u.Id == me && !u.Suspended && (u.PlatformRoles & Users.PlatformRoles.Auditor) != 0, ct);
+            u => u.Id == me && !u.Suspended && (u.PlatformRoles & PlatformRoles.Auditor) != 0, ct);
         if (!auditor)
         {
             return Failure.Forbidden("Only auditors verify the whole chain.").ToProblem();

@@ -1,10 +1,8 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 using Portal.Features.Tokens;
-using Portal.Features.Users;
 
 namespace Portal.Features.Audit;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 
 namespace Portal.Features.Datasets;
@@ -78,7 +77,7 @@ internal static class DatasetApi
         }
         if (http.Request.ContentLength > uploads.MaxBytes + (1 << 20))
         {
-            return new Failure(FailureKind.TooLarge, $"The file is larger than this portal accepts ({uploads.MaxBytes} bytes).", "file").ToProblem();
+            return new Failure(FailureKind.TooLarge, "dataset.upload.too_large", $"The file is larger than this portal accepts ({uploads.MaxBytes} bytes).", "file").ToProblem();
         }
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         string? stored = null;
@@ -126,7 +125,7 @@ internal static class DatasetApi
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             Discard(uploads, stored);
-            return new Failure(FailureKind.TooLarge, $"The file is larger than this portal accepts ({uploads.MaxBytes} bytes).", "file").ToProblem();
+            return new Failure(FailureKind.TooLarge, "dataset.upload.too_large", $"The file is larger than this portal accepts ({uploads.MaxBytes} bytes).", "file").ToProblem();
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 
 namespace Portal.Features.Datasets;

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 using Portal.Features.VirtualOrganizations;
 
@@ -23,7 +22,7 @@ public sealed partial class DatasetService
             .Select(g => new { g.Id, g.GranteeKind, User = g.GranteeUser!.DisplayName, Vo = g.GranteeVo!.Name, g.Purposes, g.ValidFrom, g.ValidUntil, g.RevokedAt, g.K })
             .ToListAsync(ct);
         return grants.Select(g => new GrantChoice(g.Id,
-            g.GranteeKind == Grants.GranteeKind.Person ? g.User ?? "a person" : $"{g.Vo} ({g.GranteeKind})",
+            g.GranteeKind == GranteeKind.Person ? g.User ?? "a person" : $"{g.Vo} ({g.GranteeKind})",
             [.. g.Purposes.Select(p => p.ToString())], g.ValidUntil, g.RevokedAt is null && g.ValidFrom <= now && now < g.ValidUntil, g.K)).ToList();
     }
 

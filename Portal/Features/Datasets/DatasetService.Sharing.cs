@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.Notifications;
 using Portal.Features.SignIn;
 using Portal.Features.VirtualOrganizations;
@@ -170,7 +169,7 @@ public sealed partial class DatasetService
         ChangeAsync<DatasetView>(caller, id, Need.Own, "withdraw it", propagate: true, async (db, m) =>
         {
             var d = m.Dataset;
-            var checkedReason = Grants.GrantRules.Reason(reason, "grantees and auditors are told");
+            var checkedReason = GrantRules.Reason(reason, "grantees and auditors are told");
             if (checkedReason.Failure is { } badReason)
             {
                 return badReason;
@@ -188,7 +187,7 @@ public sealed partial class DatasetService
             audit.Add(db, "dataset.withdrawn", AuditOutcome.Success, caller.Actor, datasetId: id, reason: "dataset.withdrawn", details: new { reason = why });
             // Everyone a live grant covers, through a VO, role or institution too: they all lose access now.
             var live = await db.Grants.AsNoTracking().Where(g => g.DatasetId == id && g.RevokedAt == null && g.ValidUntil > now).ToListAsync(ct);
-            var covered = (await Grants.GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId);
+            var covered = (await GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId);
             foreach (var user in covered.Concat(d.Stewards.Select(s => s.UserId)).Distinct())
             {
                 notifications.Notify(db, Recipient.User(user), "dataset.withdrawn", $"{d.Name} was withdrawn",

@@ -5,7 +5,6 @@ using Portal.Connectors.Anonymization;
 using Portal.Connectors.Sources;
 using Portal.Connectors.Writers;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.Exports;
 using Portal.Features.SignIn;
 using Portal.Features.VirtualOrganizations;
@@ -212,7 +211,7 @@ public sealed partial class DatasetService
         }
         catch (Exception e) when (e is ConnectorException or DatasetSourceException)
         {
-            return new Failure(FailureKind.Conflict, $"The source cannot be read now, so only names could be judged: {e.Message}");
+            return new Failure(FailureKind.Conflict, "dataset.source.unreachable", $"The source cannot be read now, so only names could be judged: {e.Message}");
         }
         var suggestions = d.Columns.Select(c =>
         {
@@ -267,7 +266,7 @@ public sealed partial class DatasetService
         }
         if (!keys.IsConfigured)
         {
-            return new Failure(FailureKind.Conflict, "The portal has no pseudonym master secret; ask its operator.");
+            return new Failure(FailureKind.Conflict, "dataset.preview.no_master_secret", "The portal has no pseudonym master secret; ask its operator.");
         }
         var purposeText = chosen.ToString();
         var capture = new PreviewCapture(take);
@@ -292,7 +291,7 @@ public sealed partial class DatasetService
         {
             audit.Add(db, "dataset.preview_failed", AuditOutcome.Failure, caller.Actor, datasetId: id, grantId: grant.Id, details: new { error = e.Message });
             await db.SaveChangesAsync(CancellationToken.None);
-            return new Failure(FailureKind.Conflict, $"The preview failed: {e.Message}");
+            return new Failure(FailureKind.Conflict, "dataset.preview.failed", $"The preview failed: {e.Message}");
         }
         var manifestJson = JsonDocument.Parse(manifest.ToJson());
         audit.Add(db, "dataset.previewed", AuditOutcome.Success, caller.Actor, datasetId: id, grantId: grant.Id,

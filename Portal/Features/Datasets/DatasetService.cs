@@ -4,11 +4,9 @@ using Portal.Connectors.Anonymization;
 using Portal.Data;
 using Portal.Features.Access;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.Exports;
 using Portal.Features.Notifications;
 using Portal.Features.SignIn;
-using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
 using Portal.Policy;
 
@@ -270,7 +268,7 @@ public sealed partial class DatasetService(
         var total = await mine.CountAsync(ct);
         var page = await mine.OrderBy(d => d.Name).ThenBy(d => d.Id).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
         var rows = page.Select(d => new MyDatasetRow(d.Id, d.Name, d.Status.ToString(), d.OwnerId == myId ? "Owner" : "Steward", DuoText(d.DataUse),
-            d.Columns.Count, d.Columns.Count(c => c.Classification == ColumnClass.Unclassified), d.UpdatedAt)).ToList();
+            d.Columns.Count, d.Columns.Count(c => c.Classification == Portal.Data.Entities.ColumnClass.Unclassified), d.UpdatedAt)).ToList();
         return new PageOf<MyDatasetRow>(rows, paging.Page, paging.PageSize, total);
     }
 
@@ -391,12 +389,12 @@ public sealed partial class DatasetService(
         {
             grant.ProfileVersion = d.ProfileVersion;
         }
-        var covered = (await Grants.GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId).Distinct();
+        var covered = (await GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId).Distinct();
         foreach (var user in covered)
         {
             notifications.Notify(db, Recipient.User(user), "dataset.profile_changed", $"{d.Name}: anonymization changed",
                 $"The owner changed how \"{d.Name}\" is anonymized (profile version {d.ProfileVersion}). Your next exports use it; earlier downloads are unchanged.",
-                Grants.GrantLinks.MyGrants);
+                GrantLinks.MyGrants);
         }
         return live.Select(g => g.Id).ToList();
     }
@@ -463,9 +461,9 @@ public sealed partial class DatasetService(
                 {
                     return Failure.Invalid($"columns.{name}", $"\"{name}\" is not a column of this dataset.");
                 }
-                if (!Enum.TryParse<ColumnClass>(text, ignoreCase: true, out var cls) || int.TryParse(text, out _))
+                if (!Enum.TryParse<Portal.Data.Entities.ColumnClass>(text, ignoreCase: true, out var cls) || int.TryParse(text, out _))
                 {
-                    return Failure.Invalid($"columns.{name}", $"\"{text}\" is not a class; use one of {string.Join(", ", Enum.GetNames<ColumnClass>())}.");
+                    return Failure.Invalid($"columns.{name}", $"\"{text}\" is not a class; use one of {string.Join(", ", Enum.GetNames<Portal.Data.Entities.ColumnClass>())}.");
                 }
                 if (column.Classification != cls)
                 {

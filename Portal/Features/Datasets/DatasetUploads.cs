@@ -1,4 +1,3 @@
-using Portal.Features.Common;
 
 namespace Portal.Features.Datasets;
 
@@ -19,7 +18,7 @@ public sealed class DatasetUploads(IConfiguration configuration)
         ArgumentNullException.ThrowIfNull(content);
         if (Folder is null)
         {
-            return new Failure(FailureKind.Conflict, "This portal accepts no uploads (no Connectors:UploadFolder); ask its operator.");
+            return new Failure(FailureKind.Conflict, "dataset.upload.disabled", "This portal accepts no uploads (no Connectors:UploadFolder); ask its operator.");
         }
         Directory.CreateDirectory(Folder);
         var name = $"{Guid.CreateVersion7():N}{(kind == ConnectorKind.Parquet ? ".parquet" : ".csv")}";
@@ -37,7 +36,7 @@ public sealed class DatasetUploads(IConfiguration configuration)
                     total += read;
                     if (total > MaxBytes)
                     {
-                        return new Failure(FailureKind.TooLarge,
+                        return new Failure(FailureKind.TooLarge, "dataset.upload.too_large",
                             $"The file is larger than this portal accepts ({MaxBytes} bytes).", "file");
                     }
                     await file.WriteAsync(buffer.AsMemory(0, read), ct);

@@ -5,8 +5,6 @@ using Portal.Features.Audit;
 using Portal.Features.Datasets;
 using Portal.Features.Exports;
 using Portal.Features.Grants;
-using Portal.Features.Institutions;
-using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
 
 namespace Portal.Features.Demo;

@@ -6,7 +6,6 @@ using Portal.Connectors.Writers;
 using Portal.Data;
 using Portal.Features.Access;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 using Portal.Policy;
 using Portal.Policy.Model;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Features.AccessRequests;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 
 namespace Portal.Features.Grants;

@@ -68,7 +68,7 @@ public sealed class GrantReminderJob(
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             due = await db.Grants.AsNoTracking()
-                .Where(g => g.RevokedAt == null && g.ValidFrom <= now && g.ValidUntil > now && g.ValidUntil <= horizon && g.Dataset!.Status == Datasets.DatasetStatus.Active)
+                .Where(g => g.RevokedAt == null && g.ValidFrom <= now && g.ValidUntil > now && g.ValidUntil <= horizon && g.Dataset!.Status == DatasetStatus.Active)
                 .OrderBy(g => g.ValidUntil).Select(g => g.Id).ToListAsync(ct);
         }
         var sent = 0;

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.Notifications;
 using Portal.Features.SignIn;
 using Portal.Features.VirtualOrganizations;
@@ -33,7 +32,7 @@ public sealed class GrantService(
             return denied;
         }
         var (me, dataset) = manager.Value;
-        if (dataset.Status != Datasets.DatasetStatus.Active)
+        if (dataset.Status != DatasetStatus.Active)
         {
             return Failure.Conflict("datasetId", $"\"{dataset.Name}\" is not active; only active datasets can be granted.");
         }

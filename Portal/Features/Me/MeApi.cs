@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.SignIn;
-using Portal.Features.Users;
 
 namespace Portal.Features.Me;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 
 namespace Portal.Features.Notifications;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Common;
 using Portal.Features.Grants;
 using Portal.Features.SignIn;
 using Portal.Features.Tokens;
@@ -76,7 +75,7 @@ internal static class PassportApi
             .Where(m => m.UserId == me).ToListAsync(ct);
         var vos = memberships.Select(m => m.VoId).ToList();
         var grants = await db.Grants.AsNoTracking()
-            .Where(g => g.RevokedAt == null && g.ValidFrom <= now && g.ValidUntil > now && g.Dataset!.Status == Datasets.DatasetStatus.Active)
+            .Where(g => g.RevokedAt == null && g.ValidFrom <= now && g.ValidUntil > now && g.Dataset!.Status == DatasetStatus.Active)
             .Where(g => g.GranteeUserId == me || (g.GranteeVoId != null && vos.Contains(g.GranteeVoId.Value)))
             .ToListAsync(ct);
         var result = new List<(Grant, DateTimeOffset)>();

@@ -11,7 +11,7 @@ namespace Portal.Features.Passports;
 /// </summary>
 public sealed class VisaKeys(IDbContextFactory<PortalDb> dbs, IDataProtectionProvider protection, TimeProvider time)
 {
-    private readonly IDataProtector _protector = protection.CreateProtector("Portal.Passports.VisaSigningKey.v1");
+    private readonly IDataProtector _protector = protection.CreateProtector("Portal.VisaSigningKey.v1");
 
     public sealed record Key(string Kid, RSA Rsa);
 

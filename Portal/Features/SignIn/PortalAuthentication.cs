@@ -54,7 +54,7 @@ public static class PortalAuthentication
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, Sessions.SessionRevalidation>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(AuditorPolicy, p => p.RequireAuthenticatedUser().RequireRole(nameof(Users.PlatformRoles.Auditor)));
+            .AddPolicy(AuditorPolicy, p => p.RequireAuthenticatedUser().RequireRole(nameof(PlatformRoles.Auditor)));
         return services;
     }
 

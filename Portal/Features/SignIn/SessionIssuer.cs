@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.SignIn.Sessions;
-using Portal.Features.Users;
 
 namespace Portal.Features.SignIn;
 

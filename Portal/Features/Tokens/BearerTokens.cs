@@ -18,7 +18,7 @@ public sealed class BearerTokens(IOptionsMonitor<AuthenticationSchemeOptions> op
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
-    public const string TokenIdClaim = "token_id";
+    public const string TokenIdClaim = PortalClaims.TokenId;
     public const string ScopeClaim = "scope";
     private const string FailureKey = "portal.token.failure";
 
@@ -152,7 +152,6 @@ public sealed class BearerTokens(IOptionsMonitor<AuthenticationSchemeOptions> op
             ? Policy.Model.Client.Ui
             : Policy.Model.Client.Token(Policy.Model.TokenScopeNames.Parse(user.FindAll(ScopeClaim).Select(c => c.Value)));
 
-    public static Guid? TokenIdOf(ClaimsPrincipal user) =>
-        Guid.TryParse(user.FindFirstValue(TokenIdClaim), out var id) ? id : null;
+    public static Guid? TokenIdOf(ClaimsPrincipal user) => user.TokenId();
 
 }

@@ -1,4 +1,3 @@
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 
 namespace Portal.Features.Tokens;

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.SignIn;
 
 namespace Portal.Features.Tokens;

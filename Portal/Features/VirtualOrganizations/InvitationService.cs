@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.Notifications;
 using Portal.Features.SignIn;
-using Portal.Features.Users;
 
 namespace Portal.Features.VirtualOrganizations;
 
@@ -269,7 +267,7 @@ public sealed class InvitationService(IDbContextFactory<PortalDb> dbs, AuditLog 
         }
         if (invitation.Email is { } invited && !string.Equals(invited, me.Email?.Trim(), StringComparison.OrdinalIgnoreCase))
         {
-            return new Failure(FailureKind.Forbidden,
+            return new Failure(FailureKind.Forbidden, "vo.invitation.wrong_person",
                 $"This invitation was sent to {invited}, but you are signed in as {me.Email ?? "an account without an e-mail address"}. " +
                 $"Sign in with the account for {invited}, or ask the admin to invite this account.", "token");
         }

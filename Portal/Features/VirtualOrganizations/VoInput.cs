@@ -1,5 +1,4 @@
 using System.Net.Mail;
-using Portal.Features.Common;
 
 namespace Portal.Features.VirtualOrganizations;
 

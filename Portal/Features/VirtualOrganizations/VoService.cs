@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Data;
 using Portal.Features.Audit;
-using Portal.Features.Common;
 using Portal.Features.Notifications;
 using Portal.Features.SignIn;
 

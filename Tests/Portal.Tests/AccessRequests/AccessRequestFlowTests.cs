@@ -183,7 +183,7 @@ public sealed class AccessRequestFlowTests(DemoPortalFactory portal) : IClassFix
         var voId = Guid.NewGuid();
         await using (var db = portal.CreateDb())
         {
-            db.VirtualOrganizations.Add(new Features.VirtualOrganizations.VirtualOrganization
+            db.VirtualOrganizations.Add(new VirtualOrganization
             {
                 Id = voId,
                 Name = $"Hospital only {voId:N}",

@@ -5,7 +5,6 @@ using Portal.Features.AccessRequests;
 using Portal.Features.Datasets;
 using Portal.Features.Demo;
 using Portal.Features.Grants;
-using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
 using Portal.Tests.Infrastructure;
 
@@ -281,14 +280,14 @@ public sealed class AuthorizationWorld : HospitalPortalFactory
     /// <summary>An unread in-portal notification for Bob.</summary>
     public async Task<Guid> FreshNotificationOfBobAsync()
     {
-        var notification = new Portal.Features.Notifications.Notification
+        var notification = new Notification
         {
             Id = Guid.NewGuid(),
             UserId = DemoSeed.Bob,
             Kind = "test",
             Title = "Something happened",
             CreatedAt = Clock.GetUtcNow(),
-            EmailStatus = Portal.Features.Notifications.EmailStatus.None,
+            EmailStatus = EmailStatus.None,
         };
         await using var db = CreateDb();
         db.Notifications.Add(notification);

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Features.Common;
 using Portal.Features.Datasets;
 using Portal.Features.Demo;
 using Portal.Tests.VirtualOrganizations;
@@ -194,13 +193,13 @@ public sealed class DatasetWithdrawalTests(WithdrawalPortalFactory portal) : ICl
         var now = portal.Clock.GetUtcNow();
         await using (var seed = portal.CreateDb())
         {
-            seed.Grants.Add(new Portal.Features.Grants.Grant
+            seed.Grants.Add(new Grant
             {
                 Id = Guid.NewGuid(),
                 DatasetId = DemoSeed.AdmissionsDataset,
-                GranteeKind = Portal.Features.Grants.GranteeKind.Vo,
+                GranteeKind = GranteeKind.Vo,
                 GranteeVoId = DemoSeed.CohortVo,
-                Purposes = [new Portal.Features.AccessRequests.Purpose { Code = "HMB" }],
+                Purposes = [new Purpose { Code = "HMB" }],
                 ProfileVersion = 1,
                 ValidFrom = now,
                 ValidUntil = now.AddDays(30),

@@ -3,7 +3,6 @@ using Npgsql;
 using Portal.Features.AccessRequests;
 using Portal.Features.Demo;
 using Portal.Features.Grants;
-using Portal.Features.Users;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Foundation;

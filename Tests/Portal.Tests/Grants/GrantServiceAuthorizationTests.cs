@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Features.AccessRequests;
-using Portal.Features.Common;
 using Portal.Features.Demo;
 using Portal.Features.Grants;
 using Portal.Features.SignIn;

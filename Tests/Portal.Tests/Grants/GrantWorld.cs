@@ -107,7 +107,7 @@ internal static class GrantWorld
                 DatasetId = datasetId,
                 GranteeKind = GranteeKind.Person,
                 GranteeUserId = DemoSeed.Bob,
-                Purposes = [new Features.AccessRequests.Purpose { Code = "DS", Disease = "HIV" }],
+                Purposes = [new Purpose { Code = "DS", Disease = "HIV" }],
                 ProfileVersion = 3,
                 K = 7,
                 ValidFrom = now,

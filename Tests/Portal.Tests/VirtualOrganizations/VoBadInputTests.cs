@@ -193,7 +193,7 @@ public sealed class VoBadInputTests(DemoPortalFactory portal) : IClassFixture<De
     public async Task Join_requests_with_overlong_messages_twice_or_to_invitation_only_vos_are_refused()
     {
         var open = await VoWorld.CreateAsync(portal);
-        var closed = await VoWorld.CreateAsync(portal, Features.VirtualOrganizations.VoJoinPolicy.InvitationOnly);
+        var closed = await VoWorld.CreateAsync(portal, VoJoinPolicy.InvitationOnly);
         using var carol = await AsAsync(DemoSeed.Carol);
         await AssertRefusedAsync(() => carol.PostAsJsonAsync($"/api/vos/{open.VoId}/join-requests", new { message = new string('m', 2001) }),
             HttpStatusCode.BadRequest, "message");
@@ -208,7 +208,7 @@ public sealed class VoBadInputTests(DemoPortalFactory portal) : IClassFixture<De
     [Fact]
     public async Task An_invitation_only_vo_is_hidden_from_non_members()
     {
-        var closed = await VoWorld.CreateAsync(portal, Features.VirtualOrganizations.VoJoinPolicy.InvitationOnly);
+        var closed = await VoWorld.CreateAsync(portal, VoJoinPolicy.InvitationOnly);
         using var carol = await AsAsync(DemoSeed.Carol);
         using var response = await carol.GetAsync($"/api/vos/{closed.VoId}");
         await ApiProblem.AssertAsync(response, HttpStatusCode.Forbidden, null);

@@ -31,7 +31,7 @@ public sealed class VoFlowTests(DemoPortalFactory portal) : IClassFixture<DemoPo
         return only;
     }
 
-    private async Task<List<Features.Notifications.Notification>> NotificationsAsync(Guid user, string kind)
+    private async Task<List<Notification>> NotificationsAsync(Guid user, string kind)
     {
         await using var db = portal.CreateDb();
         return await db.Notifications.Where(n => n.UserId == user && n.Kind == kind).ToListAsync();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Features.Common;
 using Portal.Features.Demo;
 using Portal.Features.SignIn;
 using Portal.Features.VirtualOrganizations;

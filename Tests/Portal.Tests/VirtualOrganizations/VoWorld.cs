@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Features.Demo;
 using Portal.Features.Notifications;
 using Portal.Features.SignIn;
-using Portal.Features.Users;
 using Portal.Features.VirtualOrganizations;
 using Portal.Tests.Infrastructure;
 

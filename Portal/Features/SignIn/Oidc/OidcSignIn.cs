@@ -3,10 +3,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
-using Portal.Features.Institutions;
 using Portal.Features.SignIn.Saml;
 using Portal.Features.SignIn.Sessions;
-using Portal.Features.Users;
 
 namespace Portal.Features.SignIn.Oidc;
 

@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Features.Institutions;
-using Portal.Features.Users;
 
 namespace Portal.Features.SignIn.Saml;
 

@@ -52,7 +52,7 @@ internal sealed class PortalSessionConfiguration : IEntityTypeConfiguration<Port
         b.Property(s => s.OidcProvider).HasMaxLength(64);
         b.Property(s => s.OidcIdToken).HasMaxLength(16384);
         b.Property(s => s.EndReason).HasMaxLength(32);
-        b.HasOne<Users.User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         // The IdP's LogoutRequest names the person by issuer and NameID.
         b.HasIndex(s => new { s.Issuer, s.SamlNameId });
     }
