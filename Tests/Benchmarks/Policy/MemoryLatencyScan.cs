@@ -7,7 +7,7 @@ namespace Portal.Benchmarks.Policy;
 /// Diagnosis, not a headline figure: the machine's load-to-use latency by working-set size (a pointer chase through
 /// a random cycle of 64-byte lines, thread CPU time), so that a policy figure can be read against the cache it runs
 /// on. A random decision over 100,000 grants makes a few such dependent loads into structures of several MB.
-/// Run: <c>Benchmarks.dll memory-latency</c>.
+/// Run: <c>Portal.Benchmarks.dll memory-latency</c>.
 /// </summary>
 internal static class MemoryLatencyScan
 {

@@ -7,7 +7,7 @@ namespace Portal.Benchmarks.Policy;
 /// <summary>
 /// Diagnosis, not a headline figure: the decision time of the benchmark's questions over worlds of several sizes
 /// (users, datasets, grants), each with the bytes its snapshot holds. Where the time jumps as the world grows
-/// shows which cache level the index has outgrown. Run: <c>Benchmarks.dll policy-scan</c>. Times are the thread's
+/// shows which cache level the index has outgrown. Run: <c>Portal.Benchmarks.dll policy-scan</c>. Times are the thread's
 /// CPU time (CLOCK_THREAD_CPUTIME_ID), not wall-clock: on a machine shared with builds, wall-clock time mostly
 /// measures how long the thread waited for a core.
 /// </summary>
