@@ -21,6 +21,16 @@ if (args.Length > 1 && args[0] == "policy-probes")
     return Portal.Benchmarks.Policy.PolicyDecisionBenchmark.WriteProbes(args[1]);
 }
 
+if (args.Length > 0 && args[0] == "policy-scan")
+{
+    return Portal.Benchmarks.Policy.PolicyScan.Run();
+}
+
+if (args.Length > 0 && args[0] == "memory-latency")
+{
+    return Portal.Benchmarks.Policy.MemoryLatencyScan.Run();
+}
+
 // Each benchmark lives in its own folder; deploy/bench.sh <name> picks one by filter.
 BenchmarkSwitcher.FromAssembly(typeof(Portal.Benchmarks.Export.ExportRunner).Assembly).Run(args);
 return 0;

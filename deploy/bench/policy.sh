@@ -2,7 +2,8 @@
 # Policy decision benchmark: Portal.Policy (BenchmarkDotNet, one thread) beside Cedar (cedar-wasm) on the
 # same 100,000 grants, 10,000 users, 1,000 datasets and the same questions.
 # Last line: "policy: <N> decisions/s (<B> B/decision, p99 <x> ns); cedar: <M> decisions/s (...)".
-# Also prints the cost of single incremental updates (updates.txt) and the load average before the last line.
+# Also prints the cost of single incremental updates (updates.txt), the load average and the machine's memory
+# latency by working-set size (the figure is memory-bound: docs/policy.md, "Speed and the cache") before the last line.
 # Needs dotnet 10 and node 20; about 3-5 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,6 +38,8 @@ echo "== incremental updates on the same world, one at a time through PolicyEngi
 cat "$out/updates.txt"
 echo "== latency (Stopwatch per decision, after JIT warm-up): $(tr '\n' ' ' <"$out/latency.txt")"
 echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other processes share them; compare runs at similar load)"
+echo "== memory latency of this machine by working set (pointer chase, thread CPU time; the index's hot data is several MB): $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)"
+dotnet "$root/$dll" memory-latency
 
 node - "$report" "$out/latency.txt" "$out/cedar.json" <<'JS'
 const fs = require('fs');

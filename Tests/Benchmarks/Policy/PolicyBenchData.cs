@@ -7,12 +7,10 @@ namespace Portal.Benchmarks.Policy;
 /// <summary>
 /// The benchmark world: 10,000 users, 1,000 datasets, 100,000 grants, generated from a fixed seed so that the
 /// C# and the Cedar side (through <see cref="CedarExport"/>) answer the same questions on the same data.
+/// Smaller worlds (<see cref="PolicyScan"/>) scale users, datasets and grants by one factor.
 /// </summary>
 internal sealed class PolicyBenchData
 {
-    public const int Users = 10_000;
-    public const int Datasets = 1_000;
-    public const int Grants = 100_000;
     public const int Vos = 100;
     public const int Institutions = 5;
     public const int Questions = 16_384;
@@ -29,8 +27,11 @@ internal sealed class PolicyBenchData
     private readonly Random _random = new(20260601);
     private readonly Dictionary<Guid, Guid[]> _membersByVo;
 
-    public PolicyBenchData()
+    public PolicyBenchData(int users = 10_000, int datasets = 1_000, int grants = 100_000)
     {
+        Users = users;
+        Datasets = datasets;
+        Grants = grants;
         Subjects = [.. Enumerable.Range(0, Users).Select(i => new Subject(Id(1, i), Id(3, i % Institutions), Suspended: Chance(50)))];
         Memberships = [.. Enumerable.Range(0, Users).SelectMany(i =>
         {
@@ -50,6 +51,12 @@ internal sealed class PolicyBenchData
         Data = new PolicyData(Subjects, Memberships, DatasetList, GrantList);
         Requests = [.. Enumerable.Range(0, Questions).Select(_ => NewRequest())];
     }
+
+    public int Users { get; }
+
+    public int Datasets { get; }
+
+    public int Grants { get; }
 
     public IReadOnlyList<Subject> Subjects { get; }
 
