@@ -62,7 +62,7 @@ public sealed class GeneralizationInputBuilder
         ArgumentNullException.ThrowIfNull(hierarchies);
         if (hierarchies.Count == 0)
         {
-            throw new GeneralizationException("no quasi-identifier with a hierarchy: nothing to generalize");
+            throw new GeneralizationException("generalization.hierarchy.none", "no quasi-identifier with a hierarchy: nothing to generalize");
         }
         _hierarchies = hierarchies;
         _sensitiveColumn = sensitiveColumn;
@@ -74,7 +74,7 @@ public sealed class GeneralizationInputBuilder
             _strides[q] = space;
             space = space <= long.MaxValue / hierarchies[q].LeafCount
                 ? space * hierarchies[q].LeafCount
-                : throw new GeneralizationException("the quasi-identifiers have too many value combinations to number in 64 bits; use fewer or coarser ones");
+                : throw new GeneralizationException("generalization.input.too_many_combinations", "the quasi-identifiers have too many value combinations to number in 64 bits; use fewer or coarser ones");
         }
     }
 
@@ -90,7 +90,7 @@ public sealed class GeneralizationInputBuilder
             if (leaf < 0)
             {
                 // The value is not quoted: it is data, and error messages reach people who may not see the data.
-                throw new GeneralizationException($"record {_rows}: the value of {_hierarchies[q].Column} is not in its hierarchy");
+                throw new GeneralizationException("generalization.hierarchy.value_missing", $"record {_rows}: the value of {_hierarchies[q].Column} is not in its hierarchy");
             }
             _row[q] = leaf;
             key += leaf * _strides[q];
@@ -108,7 +108,7 @@ public sealed class GeneralizationInputBuilder
             var value = sensitive ?? "";
             if (!_sensitiveOrdinals.TryGetValue(value, out var s))
             {
-                s = _sensitiveLabels.Count < 1 << 24 ? _sensitiveLabels.Count : throw new GeneralizationException($"{_sensitiveColumn} has more than {1 << 24} distinct values");
+                s = _sensitiveLabels.Count < 1 << 24 ? _sensitiveLabels.Count : throw new GeneralizationException("generalization.sensitive.too_many_values", $"{_sensitiveColumn} has more than {1 << 24} distinct values");
                 _sensitiveOrdinals.Add(value, s);
                 _sensitiveLabels.Add(value);
             }
@@ -121,7 +121,7 @@ public sealed class GeneralizationInputBuilder
     {
         if (_rows == 0)
         {
-            throw new GeneralizationException("the input has no records");
+            throw new GeneralizationException("generalization.input.empty", "the input has no records");
         }
         var s = _sensitiveLabels.Count;
         var sensitive = new int[_sizes.Count * s];

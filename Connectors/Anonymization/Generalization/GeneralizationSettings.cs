@@ -32,12 +32,12 @@ public sealed record GeneralizationSettings
         ArgumentNullException.ThrowIfNull(input);
         if (SuppressionLimit is < 0 or > 1 || double.IsNaN(SuppressionLimit))
         {
-            throw new GeneralizationException("the suppression limit is a share between 0 and 1");
+            throw new GeneralizationException("generalization.suppression.out_of_range", "the suppression limit is a share between 0 and 1");
         }
         List<PrivacyModel> models = [new KAnonymity(K)];
         if ((DistinctL ?? EntropyL ?? T) is not null && input.SensitiveColumn is null)
         {
-            throw new GeneralizationException("ℓ-diversity and t-closeness need a sensitive column");
+            throw new GeneralizationException("generalization.sensitive.missing", "ℓ-diversity and t-closeness need a sensitive column");
         }
         if (DistinctL is { } l)
         {

@@ -72,7 +72,7 @@ public sealed class HierarchyLevels
         var rows = hierarchy.Rows.ToList();
         if (rows.Count == 0)
         {
-            throw new GeneralizationException($"column {column}: the hierarchy is empty");
+            throw new GeneralizationException("generalization.hierarchy.empty", $"column {column}: the hierarchy is empty");
         }
         var height = rows[0].Length;
         var leafOrdinals = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -89,14 +89,14 @@ public sealed class HierarchyLevels
             var row = rows[leaf];
             if (row.Length != height)
             {
-                throw new GeneralizationException($"column {column}: value '{row[0]}' has {row.Length} levels where the others have {height}");
+                throw new GeneralizationException("generalization.hierarchy.ragged", $"column {column}: value '{row[0]}' has {row.Length} levels where the others have {height}");
             }
             leafOrdinals[row[0]] = leaf;
             for (var level = 0; level < height; level++)
             {
                 if (row[level].Length == 0)
                 {
-                    throw new GeneralizationException($"column {column}: value '{row[0]}' has an empty label at level {level}");
+                    throw new GeneralizationException("generalization.hierarchy.empty_label", $"column {column}: value '{row[0]}' has an empty label at level {level}");
                 }
                 var ids = groupIds[level];
                 if (!ids.TryGetValue(row[level], out var group))
@@ -139,7 +139,7 @@ public sealed class HierarchyLevels
                 }
                 else if (parent[group] != above)
                 {
-                    throw new GeneralizationException(
+                    throw new GeneralizationException("generalization.hierarchy.not_nested",
                         $"column {column}: groups do not nest: '{labels[level][group]}' at level {level} becomes " +
                         $"'{labels[level + 1][parent[group]]}' (value '{rows[firstLeaf[group]][0]}') and " +
                         $"'{labels[level + 1][above]}' (value '{rows[leaf][0]}') at level {level + 1}");
@@ -189,7 +189,7 @@ public sealed class HierarchyLevels
                 {
                     if (seen == 1)
                     {
-                        throw new GeneralizationException($"column {column}: the hierarchy has a cycle: '{target}' generalizes back to itself through '{label}'");
+                        throw new GeneralizationException("generalization.hierarchy.cycle", $"column {column}: the hierarchy has a cycle: '{target}' generalizes back to itself through '{label}'");
                     }
                     continue;
                 }

@@ -20,13 +20,13 @@ public sealed class Lattice
         {
             if (_heights[q] < 1)
             {
-                throw new GeneralizationException($"quasi-identifier {q} has no level");
+                throw new GeneralizationException("generalization.hierarchy.no_level", $"quasi-identifier {q} has no level");
             }
             _weights[q] = (int)size;
             size *= _heights[q];
             if (size > 1 << 24)
             {
-                throw new GeneralizationException($"the lattice has more than {1 << 24} nodes; use fewer quasi-identifiers or shorter hierarchies");
+                throw new GeneralizationException("generalization.lattice.too_large", $"the lattice has more than {1 << 24} nodes; use fewer quasi-identifiers or shorter hierarchies");
             }
         }
         Size = (int)size;

@@ -26,7 +26,7 @@ public static class OfflineGeneralizer
         var quasi = profile.Columns.Where(c => c.Class == ColumnClass.QuasiIdentifier).ToList();
         if (quasi.FirstOrDefault(c => c.Transform.LoadedHierarchy is null) is { } plain)
         {
-            throw new GeneralizationException($"column {plain.Name}: a quasi-identifier needs a hierarchy transform for the search to choose its level");
+            throw new GeneralizationException("generalization.hierarchy.missing", $"column {plain.Name}: a quasi-identifier needs a hierarchy transform for the search to choose its level");
         }
         var hierarchies = quasi.Select(c => HierarchyLevels.Build(c.Name, c.Transform.LoadedHierarchy!)).ToList();
         var builder = new GeneralizationInputBuilder(hierarchies, sensitiveColumn);
@@ -38,7 +38,7 @@ public static class OfflineGeneralizer
         var fields = new List<string?>();
         if (!await parser.ReadRecordAsync(fields, cancellationToken).ConfigureAwait(false))
         {
-            throw new GeneralizationException($"{parser.Name}: the file is empty");
+            throw new GeneralizationException("generalization.input.empty", $"{parser.Name}: the file is empty");
         }
         var header = fields.Select(f => f ?? "").ToList();
         var positions = quasi.Select(c => IndexOf(header, c.Name, parser.Name)).ToArray();
@@ -58,7 +58,7 @@ public static class OfflineGeneralizer
             }
             catch (GeneralizationException e)
             {
-                throw new GeneralizationException($"{parser.Name} line {parser.RecordLine}: {e.Message}", e);
+                throw new GeneralizationException("generalization.input.invalid", $"{parser.Name} line {parser.RecordLine}: {e.Message}", e);
             }
         }
         return builder.Build();
@@ -67,7 +67,7 @@ public static class OfflineGeneralizer
     private static int IndexOf(List<string> header, string column, string file)
     {
         var index = header.FindIndex(h => h.Trim() == column);
-        return index >= 0 ? index : throw new GeneralizationException($"{file}: no column {column} in the header line");
+        return index >= 0 ? index : throw new GeneralizationException("generalization.input.column_unknown", $"{file}: no column {column} in the header line");
     }
 
     private static char DelimiterOf(string path)
