@@ -25,9 +25,20 @@ public static class ExportDataset
             .WithName("ExportDataset").WithTags("Exports")
             .WithSummary("Stream the dataset, anonymized under your grant, for a declared purpose (csv, jsonl or parquet; gzip on request).");
 
-    private static async Task<IResult> EndpointAsync(
-        Guid id, [AsParameters] Input input, Caller caller, [AsParameters] ExportServices services, HttpContext http)
+    private static Task<IResult> EndpointAsync(
+        Guid id, [AsParameters] Input input, Caller caller, [AsParameters] ExportServices services, HttpContext http) =>
+        HandleAsync(services, caller, id, input, http);
+
+    /// <summary>
+    /// Unlike the other use cases this answers with an <see cref="IResult"/>, not an Outcome: on permit it writes the
+    /// export to the response itself, as the bytes come, and its refusals carry the policy's reasons.
+    /// </summary>
+    public static async Task<IResult> HandleAsync(ExportServices services, Caller caller, Guid id, Input input, HttpContext http)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(http);
         if (caller.UserId is not { } me)
         {
             return TypedResults.Unauthorized();
