@@ -11,14 +11,6 @@ internal static class AccessHttp
     public static Results<Created<T>, ProblemHttpResult> CreatedOr<T>(this Outcome<T> outcome, Func<T, string> location) =>
         outcome.Failure is { } f ? f.ToProblem() : TypedResults.Created(location(outcome.Value!), outcome.Value);
 
-    /// <summary>The paging arguments, or the refusal of bad ones.</summary>
-    public static Outcome<Paging> Paging(int? page, int? pageSize)
-    {
-        var paging = Kernel.Paging.From(page, pageSize);
-        if (paging.Failure is { } bad)
-        {
-            return Failure.Invalid(bad.Field == "page" ? "access.paging.page_invalid" : "access.paging.page_size_invalid", bad.Field!, bad.Message);
-        }
-        return paging.Value;
-    }
+    /// <summary>The paging arguments, or the kernel's refusal of bad ones (request.page.out_of_range, …).</summary>
+    public static Outcome<Paging> Paging(int? page, int? pageSize) => Kernel.Paging.From(page, pageSize);
 }
