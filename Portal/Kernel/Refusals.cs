@@ -30,15 +30,6 @@ public sealed record Failure(FailureKind Kind, string Code, string Message, stri
     public static Failure NotFound(string code, string message) => new(FailureKind.NotFound, code, message);
 
     public static readonly Failure SignInRequired = new(FailureKind.Unauthorized, "auth.sign_in_required", "Sign in first.");
-
-    // Transitional overloads without a code: the refactoring of issue #15 gives every refusal its code and then
-    // removes these. A refusal built with them answers with the code "unassigned", which the tests reject.
-    public const string Unassigned = "unassigned";
-    public static Failure Invalid(string field, string message) => new(FailureKind.Invalid, Unassigned, message, field);
-    public static Failure Conflict(string field, string message) => new(FailureKind.Conflict, Unassigned, message, field);
-    public static Failure Gone(string field, string message) => new(FailureKind.Gone, Unassigned, message, field);
-    public static Failure Forbidden(string message) => new(FailureKind.Forbidden, Unassigned, message);
-    public static Failure NotFound(string message) => new(FailureKind.NotFound, Unassigned, message);
 }
 
 /// <summary>What a slice returns: a value, or the reason there is none. Slices never throw for expected refusals.</summary>

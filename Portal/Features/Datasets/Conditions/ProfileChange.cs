@@ -19,7 +19,7 @@ internal static class ProfileChange
         {
             grant.ProfileVersion = d.ProfileVersion;
         }
-        var covered = (await GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId).Distinct();
+        var covered = (await GrantCoverage.CoverageAsync(db, live, now, ct)).Select(c => c.UserId).Distinct();
         foreach (var user in covered)
         {
             services.Notifications.Notify(db, Recipient.User(user), "dataset.profile_changed", $"{d.Name}: anonymization changed",

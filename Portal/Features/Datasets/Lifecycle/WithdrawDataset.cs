@@ -23,7 +23,7 @@ public static class WithdrawDataset
         return ManagedDataset.ChangeAsync<DatasetView>(services, caller, id, DatasetNeed.Own, "withdraw it", propagate: true, async (db, m) =>
         {
             var d = m.Dataset;
-            var checkedReason = GrantRules.Reason(input.Reason, "grantees and auditors are told");
+            var checkedReason = TextRules.Reason(input.Reason, "grantees and auditors are told");
             if (checkedReason.Failure is { } badReason)
             {
                 return badReason;
@@ -41,7 +41,7 @@ public static class WithdrawDataset
             services.Audit.Add(db, "dataset.withdrawn", AuditOutcome.Success, caller.Actor, datasetId: id, reason: "dataset.withdrawn", details: new { reason = why });
             // Everyone a live grant covers, through a VO, role or institution too: they all lose access now.
             var live = await db.Grants.AsNoTracking().Where(g => g.DatasetId == id && g.RevokedAt == null && g.ValidUntil > now).ToListAsync(ct);
-            var covered = (await GrantRules.CoverageAsync(db, live, now, ct)).Select(c => c.UserId);
+            var covered = (await GrantCoverage.CoverageAsync(db, live, now, ct)).Select(c => c.UserId);
             foreach (var user in covered.Concat(d.Stewards.Select(s => s.UserId)).Distinct())
             {
                 services.Notifications.Notify(db, Recipient.User(user), "dataset.withdrawn", $"{d.Name} was withdrawn",
