@@ -20,23 +20,25 @@ namespace Portal.Features.SignIn;
 internal static class SignOutEndpoint
 {
     public static void MapSignOut(this IEndpointRouteBuilder app) =>
-        app.MapPost("/signout", async (HttpContext http, PortalDb db, AuditLog audit, TimeProvider time, CancellationToken ct) =>
+        app.MapPost("/signout", HandleAsync).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
+
+    internal static async Task<IResult> HandleAsync(HttpContext http, PortalDb db, AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
+        // No form field is bound here, so the antiforgery result must be checked by hand: no cross-site sign-out.
+        if (http.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
         {
-            // No form field is bound here, so the antiforgery result must be checked by hand: no cross-site sign-out.
-            if (http.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
-            {
-                return Results.BadRequest();
-            }
-            var userId = http.User.UserId();
-            var session = await SessionStore.EndAsync(db, http.User.SessionId(), "signout", time.GetUtcNow(), ct);
-            var next = await RemoteSignOutAsync(http, db, session, ct);
-            audit.Add(db, "signout", AuditOutcome.Success,
-                new AuditActor(userId, http.User.Identity?.Name, http.Connection.RemoteIpAddress?.ToString()),
-                details: new { session = session?.Id, at = next.Kind });
-            await db.SaveChangesAsync(ct);
-            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return next.Result;
-        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute());
+            return Results.BadRequest();
+        }
+        var userId = http.User.UserId();
+        var session = await SessionStore.EndAsync(db, http.User.SessionId(), "signout", time.GetUtcNow(), ct);
+        var next = await RemoteSignOutAsync(http, db, session, ct);
+        audit.Add(db, "signout", AuditOutcome.Success,
+            new AuditActor(userId, http.User.Identity?.Name, http.Connection.RemoteIpAddress?.ToString()),
+            details: new { session = session?.Id, at = next.Kind });
+        await db.SaveChangesAsync(ct);
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return next.Result;
+    }
 
     private static async Task<(string Kind, IResult Result)> RemoteSignOutAsync(HttpContext http, PortalDb db, PortalSession? session, CancellationToken ct)
     {

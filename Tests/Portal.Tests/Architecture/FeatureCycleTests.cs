@@ -20,7 +20,10 @@ public sealed class FeatureCycleTests
         // The detector itself, on a small made-up graph: A -> B -> C -> A and D -> A.
         var graph = new Dictionary<string, HashSet<string>>
         {
-            ["A"] = ["B"], ["B"] = ["C"], ["C"] = ["A"], ["D"] = ["A"],
+            ["A"] = ["B"],
+            ["B"] = ["C"],
+            ["C"] = ["A"],
+            ["D"] = ["A"],
         };
         var circle = Assert.Single(Circles(graph));
         Assert.Equal(["A", "B", "C", "A"], circle);

@@ -48,7 +48,7 @@ public sealed partial class RefusalCodeTests
             .Where(m => m.ReturnType == typeof(Failure)).ToList();
         Assert.NotEmpty(factories);
         Assert.All(factories, m => Assert.Equal("code", m.GetParameters().FirstOrDefault()?.Name));
-        Assert.Equal("code", typeof(Failure).GetConstructors().Single().GetParameters()[1].Name);
+        Assert.Equal("Code", typeof(Failure).GetConstructors().Single().GetParameters()[1].Name);
     }
 
     [Fact]
