@@ -20,12 +20,12 @@ public static class VoRules
 
     public static readonly Failure NoSuchVo = Failure.NotFound("vo.organization.not_found", "No such virtual organization.");
 
-    public static Task<Membership?> MembershipAsync(PortalDb db, Guid voId, Guid userId, CancellationToken ct) =>
-        db.Memberships.SingleOrDefaultAsync(m => m.VoId == voId && m.UserId == userId, ct);
+    // Membership look-ups are the kernel's, shared with the features that check VO roles too.
+    public static Task<Membership?> MembershipAsync(PortalDb db, Guid voId, Guid userId, CancellationToken ct) => VoAccess.MembershipAsync(db, voId, userId, ct);
 
-    public static bool IsLive(Membership? m, DateTimeOffset now) => m is not null && m.IsActiveAt(now);
+    public static bool IsLive(Membership? m, DateTimeOffset now) => VoAccess.IsLive(m, now);
 
-    public static bool IsLiveAdmin(Membership? m, DateTimeOffset now) => IsLive(m, now) && m!.Role == VoRole.Admin;
+    public static bool IsLiveAdmin(Membership? m, DateTimeOffset now) => VoAccess.IsLiveAdmin(m, now);
 
     /// <summary>The caller and the VO, or why not: what every VO operation resolves first.</summary>
     public static async Task<Outcome<(User Me, VirtualOrganization Vo)>> CallerAndVoAsync(PortalDb db, Caller caller, Guid voId, CancellationToken ct)
