@@ -81,9 +81,11 @@ public sealed partial class PolicySnapshot
         {
             return Decision.Deny(reasons);
         }
-        // The exact instant (with its offset) of whichever ends first, as the records state it.
-        var membershipEnd = selection.BestMembership == NoMembership ? null : user.Memberships[selection.BestMembership].Source.ExpiresAt;
-        var expiresAt = membershipEnd is { } end && end < best.ValidUntil ? end : best.ValidUntil;
+        // The exact instant (with its offset) of whichever ends first, as the records state it; read from the rows,
+        // not the records, which would be one or two more dependent cache misses on every permit.
+        var membershipEnd = selection.BestMembership == NoMembership ? null : user.KeyAt(selection.BestMembership).ExpiresAt;
+        var grantEnd = selection.BestValidUntil;
+        var expiresAt = membershipEnd is { } end && end < grantEnd ? end : grantEnd;
         return Decision.Permit(new Obligations(best, expiresAt, request.Purpose, dataset.Modifiers));
     }
 
@@ -123,6 +125,7 @@ public sealed partial class PolicySnapshot
             || (expiry == selection.BestExpiry && grant.Grant.Id.CompareTo(selection.Best.Id) < 0))
         {
             selection.Best = grant.Grant;
+            selection.BestValidUntil = grant.ValidUntil;
             selection.BestMembership = membership;
             selection.BestExpiry = expiry;
         }
@@ -134,6 +137,7 @@ public sealed partial class PolicySnapshot
         public int Candidates;
         public ReasonSet Failures;
         public GrantFact? Best;
+        public DateTimeOffset BestValidUntil;
         public int BestMembership;
         public long BestExpiry;
     }

@@ -17,6 +17,7 @@ internal readonly struct GrantRow
         Grant = grant;
         FromTicks = grant.ValidFrom.UtcTicks;
         UntilTicks = grant.ValidUntil.UtcTicks;
+        UntilOffsetMinutes = (short)grant.ValidUntil.TotalOffsetMinutes;
         Principal = ids.Find(grant.Target.PrincipalId);
         Institution = ids.Find(grant.Target.InstitutionId);
         Kind = grant.Target.Kind;
@@ -43,6 +44,21 @@ internal readonly struct GrantRow
     public long FromTicks { get; }
 
     public long UntilTicks { get; }
+
+    /// <summary>
+    /// The end's offset as the record states it, kept in the row (it fits the row's padding) so that a permit builds
+    /// its obligation's exact end without loading the grant's record: one dependent cache miss less.
+    /// </summary>
+    public short UntilOffsetMinutes { get; }
+
+    public DateTimeOffset ValidUntil
+    {
+        get
+        {
+            var offset = TimeSpan.FromMinutes(UntilOffsetMinutes);
+            return new DateTimeOffset(UntilTicks + offset.Ticks, offset);
+        }
+    }
 
     public DiseasePurpose[] DiseasePurposes { get; }
 

@@ -7,7 +7,7 @@ internal readonly struct MembershipRow(MembershipFact membership, int vo)
 {
     public MembershipFact Source { get; } = membership;
 
-    public MembershipKey Key { get; } = new(vo, membership.Role, membership.ExpiresAt?.UtcTicks ?? long.MaxValue);
+    public MembershipKey Key { get; } = MembershipKey.Of(vo, membership);
 
     public int Vo => Key.Vo;
 
