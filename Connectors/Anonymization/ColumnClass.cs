@@ -12,4 +12,10 @@ public enum ColumnClass
     Sensitive,
 
     Other,
+
+    /// <summary>
+    /// Records a patient's consent: read only by the profile's consent rules (listed so that a text source knows it is
+    /// boolean), always dropped from the output.
+    /// </summary>
+    Consent,
 }

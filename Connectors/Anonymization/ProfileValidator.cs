@@ -84,6 +84,10 @@ internal static class ProfileValidator
         {
             errors.Add($"{where}: a directIdentifier must be dropped, redacted, masked or pseudonymized, not '{type}'");
         }
+        if (column.Class == ColumnClass.Consent && type != TransformTypes.Drop)
+        {
+            errors.Add($"{where}: a consent column is read by the consent rules and dropped, not '{type}'");
+        }
         if (column.Class == ColumnClass.QuasiIdentifier && !TransformTypes.AllowedForQuasiIdentifiers.Contains(type))
         {
             errors.Add($"{where}: a quasiIdentifier needs a deterministic generalizing transform, not '{type}'");

@@ -12,7 +12,12 @@ public static class ApiProblems
     {
         ArgumentNullException.ThrowIfNull(failure);
         var extensions = new Dictionary<string, object?> { ["code"] = failure.Code };
-        if (failure.Field is not null)
+        if (failure.Details is { Count: > 0 } details)
+        {
+            extensions["errors"] = details.GroupBy(d => d.Field).ToDictionary(g => g.Key, g => g.Select(d => d.Message).ToArray());
+            extensions["violations"] = details.Select(d => new { field = d.Field, code = d.Code, message = d.Message }).ToArray();
+        }
+        else if (failure.Field is not null)
         {
             extensions["errors"] = new Dictionary<string, string[]> { [failure.Field] = [failure.Message] };
         }

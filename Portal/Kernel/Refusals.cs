@@ -23,6 +23,9 @@ public enum FailureKind
 /// </summary>
 public sealed record Failure(FailureKind Kind, string Code, string Message, string? Field = null)
 {
+    /// <summary>When one refusal has several causes (e.g. a profile contradicting three columns): each with its own code.</summary>
+    public IReadOnlyList<FailureDetail>? Details { get; init; }
+
     public static Failure Invalid(string code, string field, string message) => new(FailureKind.Invalid, code, message, field);
     public static Failure Conflict(string code, string field, string message) => new(FailureKind.Conflict, code, message, field);
     public static Failure Gone(string code, string field, string message) => new(FailureKind.Gone, code, message, field);
@@ -31,6 +34,9 @@ public sealed record Failure(FailureKind Kind, string Code, string Message, stri
 
     public static readonly Failure SignInRequired = new(FailureKind.Unauthorized, "auth.sign_in_required", "Sign in first.");
 }
+
+/// <summary>One cause of a refusal with several: the field (e.g. <c>columns.mrn</c>), its code and sentence.</summary>
+public sealed record FailureDetail(string Field, string Code, string Message);
 
 /// <summary>What a slice returns: a value, or the reason there is none. Slices never throw for expected refusals.</summary>
 public readonly record struct Outcome<T>

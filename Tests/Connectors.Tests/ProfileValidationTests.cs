@@ -22,7 +22,7 @@ public sealed class ProfileValidationTests
     {
         var profile = await AnonymizationProfile.LoadAsync(Path.Combine(RepoPaths.Root, "deploy", "demo", "patients-profile.json"));
         Assert.Equal(5, profile.K);
-        Assert.Equal(["birth_date", "sex", "postcode"], profile.Columns.Where(c => c.Class == ColumnClass.QuasiIdentifier).Select(c => c.Name));
+        Assert.Equal(["birth_date", "sex", "postcode", "admission_date"], profile.Columns.Where(c => c.Class == ColumnClass.QuasiIdentifier).Select(c => c.Name));
     }
 
     public static TheoryData<string, string, string> Mutations => new()

@@ -49,8 +49,11 @@ public static class DatasetRules
         }
     }
 
-    /// <summary>Validates a profile with the connector library and against the dataset's columns.</summary>
-    public static Failure? CheckProfile(string json, Dataset d)
+    /// <summary>
+    /// Validates a profile with the connector library and against the dataset's columns and their classes (with
+    /// <paramref name="classes"/> applied when the owner changes both at once): the two are one contract.
+    /// </summary>
+    public static Failure? CheckProfile(string json, Dataset d, IReadOnlyDictionary<string, Data.Entities.ColumnClass>? classes = null, bool complete = false)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(d);
@@ -77,6 +80,7 @@ public static class DatasetRules
                 return Failure.Invalid("dataset.profile.unknown_columns", "anonymizationProfile",
                     $"The anonymization profile names columns the dataset does not have: {string.Join(", ", unknown.Select(u => $"'{u}'"))}.");
             }
+            return ProfileContract.Check(Columns.ColumnClasses.With(d, classes), profile, FailureKind.Invalid, "dataset.profile.contradicts_classification", complete);
         }
         return null;
     }

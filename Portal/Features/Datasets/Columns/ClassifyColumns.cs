@@ -29,25 +29,19 @@ public static class ClassifyColumns
             {
                 return Failure.Invalid("dataset.columns.required", "columns", "columns must map at least one column name to a class.");
             }
-            var changed = new Dictionary<string, string>();
-            foreach (var (name, text) in columns)
+            var parsed = ColumnClasses.Parse(d, columns);
+            if (parsed.Failure is { } invalid)
             {
-                var column = d.Columns.FirstOrDefault(c => c.Name == name);
-                if (column is null)
-                {
-                    return Failure.Invalid("dataset.column.unknown", $"columns.{name}", $"\"{name}\" is not a column of this dataset.");
-                }
-                if (!Enum.TryParse<ColumnClass>(text, ignoreCase: true, out var cls) || int.TryParse(text, out _))
-                {
-                    return Failure.Invalid("dataset.column.class_unknown", $"columns.{name}",
-                        $"\"{text}\" is not a class; use one of {string.Join(", ", Enum.GetNames<ColumnClass>())}.");
-                }
-                if (column.Classification != cls)
-                {
-                    changed[name] = $"{column.Classification} → {cls}";
-                    column.Classification = cls;
-                }
+                return invalid;
             }
+            // The profile and the classes are one contract: a change that contradicts the stored profile is refused
+            // (change both at once through PUT …/conditions with "columns").
+            if (d.AnonymizationProfile is not null
+                && DatasetRules.CheckProfile(d.AnonymizationProfile, d, parsed.Value) is { } contradiction)
+            {
+                return contradiction with { Kind = FailureKind.Conflict, Code = "dataset.columns.contradict_profile" };
+            }
+            var changed = ColumnClasses.Apply(d, parsed.Value!);
             if (changed.Count > 0)
             {
                 d.UpdatedAt = services.Time.GetUtcNow();

@@ -12,7 +12,11 @@ public static class SetConditions
 {
     /// <summary>What to change; null fields stay as they are.</summary>
     public sealed record Input(string? Name = null, string? Description = null, string? DataUse = null,
-        string? TermsOfUse = null, string? AnonymizationProfile = null, int? DefaultK = null);
+        string? TermsOfUse = null, string? AnonymizationProfile = null, int? DefaultK = null,
+        IReadOnlyDictionary<string, string>? Columns = null);
+
+    /// <summary>The checked input: DUO conditions and column classes parsed.</summary>
+    private sealed record Checked(DataUseConditions? DataUse, Dictionary<string, ColumnClass>? Classes);
 
     internal static RouteHandlerBuilder Map(RouteGroupBuilder group) =>
         group.MapPut("/{id:guid}/conditions", EndpointAsync).WithName("SetDatasetConditions")
@@ -40,7 +44,7 @@ public static class SetConditions
         {
             return invalid;
         }
-        var (changes, movedGrants) = await ApplyAsync(services, db, d, input with { Name = input.Name?.Trim() }, checkedInput.Value, ct);
+        var (changes, movedGrants) = await ApplyAsync(services, db, d, input with { Name = input.Name?.Trim() }, checkedInput.Value!, ct);
         if (changes.Count > 0)
         {
             d.UpdatedAt = services.Time.GetUtcNow();
@@ -60,7 +64,7 @@ public static class SetConditions
     }
 
     /// <summary>Every field checked before anything changes; the parsed DUO conditions when given.</summary>
-    private static Outcome<DataUseConditions?> Check(Input input, Dataset d)
+    private static Outcome<Checked> Check(Input input, Dataset d)
     {
         if (d.Status == DatasetStatus.Withdrawn)
         {
@@ -91,18 +95,35 @@ public static class SetConditions
             }
             dataUse = parsed.Value;
         }
-        if (input.AnonymizationProfile is not null && DatasetRules.CheckProfile(input.AnonymizationProfile, d) is { } badProfile)
+        Dictionary<string, ColumnClass>? classes = null;
+        if (input.Columns is not null)
         {
-            return badProfile;
+            var parsed = Columns.ColumnClasses.Parse(d, input.Columns);
+            if (parsed.Failure is { } badClass)
+            {
+                return badClass;
+            }
+            classes = parsed.Value;
         }
-        return Outcome.Ok(dataUse);
+        // The profile and the classes are one contract, checked together whichever of them changes.
+        var profile = input.AnonymizationProfile ?? (classes is not null ? d.AnonymizationProfile : null);
+        if (profile is not null && DatasetRules.CheckProfile(profile, d, classes) is { } badProfile)
+        {
+            return input.AnonymizationProfile is null ? badProfile with { Kind = FailureKind.Conflict, Code = "dataset.columns.contradict_profile" } : badProfile;
+        }
+        return new Checked(dataUse, classes);
     }
 
     /// <summary>Applies what differs; the audit event's details, and the grants moved to a new profile.</summary>
     private static async Task<(Dictionary<string, object?> Changes, List<Guid> MovedGrants)> ApplyAsync(
-        DatasetServices services, PortalDb db, Dataset d, Input input, DataUseConditions? dataUse, CancellationToken ct)
+        DatasetServices services, PortalDb db, Dataset d, Input input, Checked valid, CancellationToken ct)
     {
         var changes = new Dictionary<string, object?>();
+        var dataUse = valid.DataUse;
+        if (valid.Classes is { } classes && Columns.ColumnClasses.Apply(d, classes) is { Count: > 0 } classified)
+        {
+            changes["columns"] = classified;
+        }
         if (input.Name is { } name && name != d.Name)
         {
             changes["name"] = new { from = d.Name, to = name };

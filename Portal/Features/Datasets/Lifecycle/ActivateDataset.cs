@@ -48,6 +48,6 @@ public static class ActivateDataset
             return DatasetRefusals.ProfileMissing;
         }
         // A profile that no longer fits the columns (a schema was read again since) blocks activation: a conflict, not bad input.
-        return DatasetRules.CheckProfile(d.AnonymizationProfile, d) is { } badProfile ? badProfile with { Kind = FailureKind.Conflict } : null;
+        return DatasetRules.CheckProfile(d.AnonymizationProfile, d, complete: true) is { } badProfile ? badProfile with { Kind = FailureKind.Conflict } : null;
     }
 }

@@ -78,9 +78,18 @@ public static class PreviewDataset
         ExportManifest manifest;
         try
         {
+            var profile = AnonymizationProfile.Parse(d.AnonymizationProfile!);
+            // The same contract as every export: what the owner classified is what the preview shows.
+            if (ProfileContract.Check(d.Columns, profile, FailureKind.Conflict, "dataset.preview.contradicts_classification") is { } contradiction)
+            {
+                services.Audit.Add(db, "dataset.preview_failed", AuditOutcome.Failure, caller.Actor, datasetId: d.Id, grantId: grant.Id,
+                    reason: contradiction.Code, details: new { violations = contradiction.Details });
+                await db.SaveChangesAsync(CancellationToken.None);
+                return contradiction;
+            }
             var request = new ExportRequest
             {
-                Profile = AnonymizationProfile.Parse(d.AnonymizationProfile!),
+                Profile = profile,
                 Purpose = purpose,
                 PurposeText = "preview by the dataset's owner or steward",
                 GrantKey = services.Keys.ForGrant(grant.Id),

@@ -88,6 +88,7 @@ public static class ExportDataset
     private static async Task<Prepared> PrepareAsync(ExportServices services, PortalDb db, Caller caller, AccessQuestion question, Decision decision,
         string purposeText, ExportFormat format, bool gzip, CancellationToken ct)
     {
+        const string ContractBroken = "export.profile.contradicts_classification";
         var id = question.ResourceId;
         var grant = decision.Obligations.Grant!;
         var dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == id, ct);
@@ -106,6 +107,16 @@ public static class ExportDataset
         try
         {
             profile = AnonymizationProfile.Parse(dataset.AnonymizationProfile);
+            // Re-checked at every export: a profile or classification stored before the contract existed, or edited
+            // behind the portal's back, must not let out what the owner classified otherwise.
+            if (ProfileContract.Check(dataset.Columns, profile, FailureKind.Conflict, ContractBroken) is { } contradiction)
+            {
+                services.Audit.Add(db, "export.failed", AuditOutcome.Failure, caller.Actor, datasetId: id, grantId: grant.Id, reason: ContractBroken,
+                    details: new { violations = contradiction.Details });
+                await db.SaveChangesAsync(ct);
+                return new(null, ExportProblems.Problem(StatusCodes.Status409Conflict, ContractBroken,
+                    "The dataset's anonymization profile contradicts its column classification.", contradiction.Message));
+            }
             source = services.Sources.Open(dataset);
         }
         catch (Exception e) when (e is ProfileValidationException or DatasetSourceException)

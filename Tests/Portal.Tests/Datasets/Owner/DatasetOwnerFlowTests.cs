@@ -165,8 +165,13 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
     public async Task A_steward_may_classify_but_not_withdraw_change_stewards_or_share()
     {
         using var carol = await portal.SignedInAsync(DemoSeed.Carol);
-        using var classify = await carol.PutAsJsonAsync(U($"/api/datasets/{DemoSeed.AdmissionsDataset}/columns"),
+        // admission_date is a generalized quasi-identifier in the profile: calling it Sensitive alone would contradict it.
+        using var contradicting = await carol.PutAsJsonAsync(U($"/api/datasets/{DemoSeed.AdmissionsDataset}/columns"),
             new { columns = new Dictionary<string, string> { ["admission_date"] = "Sensitive" } });
+        await DatasetProblem.AssertAsync(contradicting, HttpStatusCode.Conflict, "dataset.columns.contradict_profile");
+        // first_name is dropped by the profile, so its class may change without touching the profile.
+        using var classify = await carol.PutAsJsonAsync(U($"/api/datasets/{DemoSeed.AdmissionsDataset}/columns"),
+            new { columns = new Dictionary<string, string> { ["first_name"] = "Other" } });
         await JsonAsync(classify);
 
         using var withdraw = await carol.PostAsJsonAsync(U($"/api/datasets/{DemoSeed.AdmissionsDataset}/withdraw"), new { reason = "steward tries" });
@@ -176,7 +181,8 @@ public sealed class DatasetOwnerFlowTests(DatasetsPortalFactory portal) : IClass
 
         await using var db = portal.CreateDb();
         var d = await db.Datasets.AsNoTracking().Include(x => x.Stewards).SingleAsync(x => x.Id == DemoSeed.AdmissionsDataset);
-        Assert.Equal(ColumnClass.Sensitive, d.Columns.Single(c => c.Name == "admission_date").Classification);
+        Assert.Equal(ColumnClass.QuasiIdentifier, d.Columns.Single(c => c.Name == "admission_date").Classification);
+        Assert.Equal(ColumnClass.Other, d.Columns.Single(c => c.Name == "first_name").Classification);
         Assert.Equal(DatasetStatus.Active, d.Status);
         Assert.DoesNotContain(d.Stewards, s => s.UserId == DemoSeed.Bob);
         Assert.True(await db.AuditEvents.AnyAsync(e => e.DatasetId == DemoSeed.AdmissionsDataset && e.Type == "dataset.columns_classified" && e.ActorUserId == DemoSeed.Carol));
