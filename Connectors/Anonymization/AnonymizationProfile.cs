@@ -22,6 +22,12 @@ public sealed record AnonymizationProfile
     /// <summary>Minimum equivalence-class size; an export uses the larger of this and the grant's k.</summary>
     public int K { get; init; } = 1;
 
+    /// <summary>
+    /// The owner is told when an export delivers less than this share (0..1] of the rows that consented to its
+    /// purpose: most of them suppressed means her generalization is too fine for k. Null: never.
+    /// </summary>
+    public double? WarnBelowDeliveredShare { get; init; }
+
     /// <summary>Column that identifies the data subject (used by dateShift and noise).</summary>
     public string? SubjectColumn { get; init; }
 

@@ -45,6 +45,10 @@ internal static class ProfileValidator
         {
             errors.Add($"k: must be between 1 and 100000 (found {profile.K})");
         }
+        if (profile.WarnBelowDeliveredShare is { } share && !(share > 0 && share <= 1))
+        {
+            errors.Add($"warnBelowDeliveredShare: must be above 0 and at most 1 (found {share})");
+        }
         if (profile.Columns.Count == 0)
         {
             errors.Add("columns: at least one column is required");

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Datasets.Sources;
+using Portal.Features.Notifications;
 using Portal.Hosting;
 using Portal.Policy;
 
@@ -16,4 +17,5 @@ public sealed record ExportServices(
     PseudonymKeys Keys,
     TimeProvider Time,
     ILoggerFactory Logs,
-    PortalMetrics Metrics);
+    PortalMetrics Metrics,
+    NotificationService Notifications);

@@ -48,6 +48,7 @@ internal static class ExportStream
             var manifest = await ExportPipeline.RunAsync(export.Source, request, http.Response.Body, stop.Token);
             services.Audit.Add(db, "export.completed", AuditOutcome.Success, export.Actor, datasetId: export.DatasetId, grantId: export.GrantId,
                 details: JsonDocument.Parse(manifest.ToJson()));
+            await LowDelivery.WarnOwnerAsync(services, db, export, manifest, http.RequestAborted);
             await SaveClosingEventAsync(db, services.Logs, started.Id);
             services.Metrics.ExportCompleted(format, manifest.BytesWritten);
             return Results.Empty;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Features.Demo;
@@ -41,6 +42,34 @@ public sealed partial class DownloadFunnelTests(DownloadFunnelPortalFactory port
         // The funnel adds up: nothing is unaccounted for.
         Assert.Equal(manifest.GetProperty("rowsRead").GetInt64(),
             manifest.GetProperty("rowsWritten").GetInt64() + manifest.GetProperty("rowsSuppressed").GetInt64() + manifest.GetProperty("rowsFilteredByConsent").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_owner_is_told_once_a_day_when_an_export_delivers_less_than_the_share_her_profile_names()
+    {
+        await portal.PolicyLoadedAsync();
+        using var alice = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(alice, DemoSeed.Alice);
+        var profile = DemoSeed.DemoProfile().Replace("\"k\": 5,", "\"k\": 5, \"warnBelowDeliveredShare\": 0.99,", StringComparison.Ordinal);
+        Assert.NotEqual(DemoSeed.DemoProfile(), profile);
+        using (var set = await alice.PutAsJsonAsync(new Uri($"/api/datasets/{DemoSeed.PatientsDataset}/conditions", UriKind.Relative), new { anonymizationProfile = profile }))
+        {
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        }
+        using var bob = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(bob, DemoSeed.Bob);
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var export = await bob.GetAsync(new Uri($"/api/datasets/{DemoSeed.PatientsDataset}/export?purpose=DS:HIV&ethics=UNI-IRB-2026-117&format=csv", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+            await export.Content.ReadAsByteArrayAsync();
+        }
+
+        await using var db = portal.CreateDb();
+        var notice = Assert.Single(await db.Notifications.AsNoTracking().Where(n => n.UserId == DemoSeed.Alice && n.Kind == "dataset.low_delivery").ToListAsync());
+        Assert.Contains("groups smaller than k = 5", notice.Body, StringComparison.Ordinal);
+        Assert.False(await db.Notifications.AnyAsync(n => n.UserId == DemoSeed.Bob && n.Kind == "dataset.low_delivery"));
     }
 
     private static Regex Item(string testId, string text) => new($"data-testid=\"{testId}\"><span[^>]*></span>{text}");
