@@ -71,7 +71,8 @@ public static class TokenScopeEnforcement
     public static IResult? Refusal(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (http.User.TokenId() is null || http.User.Identity?.IsAuthenticated != true || http.GetEndpoint() is not { } endpoint)
+        // Only routes act; the other endpoints routing picks are its own rejections (405), which grant nothing.
+        if (http.User.TokenId() is null || http.User.Identity?.IsAuthenticated != true || http.GetEndpoint() is not RouteEndpoint endpoint)
         {
             return null;
         }

@@ -162,8 +162,17 @@ public sealed class TokenScopeRegressionTests(AuthorizationWorld world) : IClass
             using var response = await everything.SendAsync(request);
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{path}: {(int)response.StatusCode}");
         }
+        // Routing's own answers stay what they are.
+        using (var wrongMethod = await everything.PatchAsync(new Uri("/api/me", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        }
+        using (var unknown = await everything.GetAsync(new Uri("/api/no-such-thing", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
         // Anonymous endpoints ignore a token rather than refuse it.
-        using var health = await everything.GetAsync(new Uri("/.well-known/jwks.json", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var jwks = await everything.GetAsync(new Uri("/.well-known/jwks.json", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, jwks.StatusCode);
     }
 }
