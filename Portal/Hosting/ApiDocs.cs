@@ -44,7 +44,7 @@ internal static class ApiDocs
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "A personal API token. Scopes: catalogue:read, data:export, permissions:read.",
+                Description = $"A personal API token. Scopes (docs/scopes.md says which operation needs which): {string.Join(", ", Scopes.All)}.",
             };
             var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] };
             foreach (var (path, item) in document.Paths)

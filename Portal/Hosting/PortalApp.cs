@@ -72,6 +72,8 @@ public static class PortalApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        // After the rate limiter, so refused scopes count; before antiforgery and the endpoint, so no body is read for them.
+        app.UseTokenScopes();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();

@@ -25,26 +25,26 @@ public static class AccessFeature
     {
         ArgumentNullException.ThrowIfNull(api);
         var requests = api.MapGroup("/access-requests").WithTags("Access requests");
-        SubmitRequest.Map(requests);
-        ListMyRequests.Map(requests);
-        ListRequestInbox.Map(requests);
-        GetRequestForm.Map(requests);
-        GetRequest.Map(requests);
-        WithdrawRequest.Map(requests);
-        ApproveRequest.Map(requests);
-        DenyRequest.Map(requests);
+        SubmitRequest.Map(requests).RequireScope(Scopes.RequestsWrite);
+        ListMyRequests.Map(requests).RequireScope(Scopes.CatalogueRead);
+        ListRequestInbox.Map(requests).RequireScope(Scopes.CatalogueRead);
+        GetRequestForm.Map(requests).RequireScope(Scopes.CatalogueRead);
+        GetRequest.Map(requests).RequireScope(Scopes.CatalogueRead);
+        WithdrawRequest.Map(requests).RequireScope(Scopes.RequestsWrite);
+        ApproveRequest.Map(requests).RequireScope(Scopes.RequestsDecide);
+        DenyRequest.Map(requests).RequireScope(Scopes.RequestsDecide);
 
         var grants = api.MapGroup("/grants").WithTags("Grants");
-        CreateGrant.Map(grants);
-        ListMyGrants.Map(grants);
-        ListDatasetGrants.Map(grants);
-        WhoHasAccess.Map(grants);
-        GetGrant.Map(grants);
-        ExtendGrant.Map(grants);
-        RevokeGrant.Map(grants);
-        RequestExtension.Map(grants);
+        CreateGrant.Map(grants).RequireScope(Scopes.RequestsDecide);
+        ListMyGrants.Map(grants).RequireScope(Scopes.CatalogueRead);
+        ListDatasetGrants.Map(grants).RequireScope(Scopes.CatalogueRead);
+        WhoHasAccess.Map(grants).RequireScope(Scopes.CatalogueRead);
+        GetGrant.Map(grants).RequireScope(Scopes.CatalogueRead);
+        ExtendGrant.Map(grants).RequireScope(Scopes.RequestsDecide);
+        RevokeGrant.Map(grants).RequireScope(Scopes.RequestsDecide);
+        RequestExtension.Map(grants).RequireScope(Scopes.RequestsWrite);
 
-        ExplainAccess.Map(api);
+        ExplainAccess.Map(api).RequireScope(Scopes.CatalogueRead);
         return api;
     }
 }

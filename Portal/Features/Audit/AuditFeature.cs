@@ -10,13 +10,17 @@ public static class AuditFeature
         return services;
     }
 
+    /// <summary>No token reads the audit trail, whatever its scopes: it names people and what they did.</summary>
+    private static readonly Failure TokensRefused =
+        Failure.Forbidden("audit.read.browser_only", "The audit trail is read in a browser session, not with an API token.");
+
     public static RouteGroupBuilder MapAudit(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
         var audit = api.MapGroup("/audit").WithTags("Audit");
-        SearchAudit.Map(audit);
-        ExportAudit.Map(audit);
-        VerifyAuditChain.Map(audit);
+        SearchAudit.Map(audit).BrowserSessionOnly(TokensRefused);
+        ExportAudit.Map(audit).BrowserSessionOnly(TokensRefused);
+        VerifyAuditChain.Map(audit).BrowserSessionOnly(TokensRefused);
         return api;
     }
 }

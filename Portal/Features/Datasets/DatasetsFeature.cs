@@ -33,22 +33,22 @@ public static class DatasetsFeature
     public static RouteGroupBuilder MapDatasets(this RouteGroupBuilder api)
     {
         var datasets = api.MapGroup("/datasets").WithTags("Datasets");
-        ListMyDatasets.Map(datasets);
-        RegisterPostgres.Map(datasets);
-        UploadDataset.Map(datasets);
-        GetDataset.Map(datasets);
-        ReadSchema.Map(datasets);
-        SuggestClasses.Map(datasets);
-        ClassifyColumns.Map(datasets);
-        SetConditions.Map(datasets);
-        AddSteward.Map(datasets);
-        RemoveSteward.Map(datasets);
-        ShareDataset.Map(datasets);
-        UnshareDataset.Map(datasets);
-        ActivateDataset.Map(datasets);
-        WithdrawDataset.Map(datasets);
-        PreviewDataset.Map(datasets);
-        BrowseCatalogue.Map(api);
+        ListMyDatasets.Map(datasets).RequireScope(Scopes.CatalogueRead);
+        RegisterPostgres.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        UploadDataset.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        GetDataset.Map(datasets).RequireScope(Scopes.CatalogueRead);
+        ReadSchema.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        SuggestClasses.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        ClassifyColumns.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        SetConditions.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        AddSteward.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        RemoveSteward.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        ShareDataset.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        UnshareDataset.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        ActivateDataset.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        WithdrawDataset.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        PreviewDataset.Map(datasets).RequireScope(Scopes.DataExport);
+        BrowseCatalogue.Map(api).RequireScope(Scopes.CatalogueRead);
         return api;
     }
 }

@@ -12,7 +12,7 @@ public static class ExportsFeature
 
     public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
     {
-        ExportDataset.Map(api);
+        ExportDataset.Map(api).RequireScope(Scopes.DataExport);
         return api;
     }
 }

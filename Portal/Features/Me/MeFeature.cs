@@ -6,7 +6,7 @@ internal static class MeFeature
     public static RouteGroupBuilder MapMe(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        GetMe.Map(api);
+        GetMe.Map(api).AllowAnyScope();
         return api;
     }
 }

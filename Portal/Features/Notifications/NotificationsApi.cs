@@ -9,9 +9,12 @@ internal static class NotificationsApi
     {
         var g = api.MapGroup("/notifications").WithTags("Notifications");
         g.MapGet("/", List).WithName("ListNotifications")
-            .WithSummary("The caller's notifications, newest first (?page=&pageSize=&unreadOnly=), with the unread count.");
-        g.MapPost("/{id:guid}/read", MarkRead).WithName("MarkNotificationRead").WithSummary("Mark one of the caller's notifications as read.");
-        g.MapPost("/read-all", MarkAllRead).WithName("MarkAllNotificationsRead").WithSummary("Mark all of the caller's notifications as read.");
+            .WithSummary("The caller's notifications, newest first (?page=&pageSize=&unreadOnly=), with the unread count.")
+            .RequireScope(Scopes.CatalogueRead);
+        g.MapPost("/{id:guid}/read", MarkRead).WithName("MarkNotificationRead").WithSummary("Mark one of the caller's notifications as read.")
+            .RequireScope(Scopes.CatalogueRead);
+        g.MapPost("/read-all", MarkAllRead).WithName("MarkAllNotificationsRead").WithSummary("Mark all of the caller's notifications as read.")
+            .RequireScope(Scopes.CatalogueRead);
     }
 
     private static async Task<Results<Ok<NotificationInbox.Inbox>, ProblemHttpResult>> List(

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Features.SignIn;
-using Portal.Features.Tokens;
 using Portal.Features.VirtualOrganizations;
 
 namespace Portal.Features.Passports;
@@ -16,13 +15,12 @@ namespace Portal.Features.Passports;
 /// </summary>
 internal static class PassportApi
 {
-    public const string PermissionsScope = "permissions:read";
-
     public static void MapPassportApi(this RouteGroupBuilder api, IEndpointRouteBuilder app)
     {
         api.MapGet("/permissions/{user}", PermissionsAsync).WithTags("Passports").WithName("GetPassport")
-            .WithSummary("Your GA4GH Passport: a ControlledAccessGrants visa per live grant ('me' or your own id).");
-        app.MapGet("/.well-known/jwks.json", JwksAsync).AllowAnonymous().WithTags("Passports").WithName("GetVisaSigningKeys");
+            .WithSummary("Your GA4GH Passport: a ControlledAccessGrants visa per live grant ('me' or your own id).")
+            .RequireScope(Scopes.PermissionsRead);
+        app.MapGet("/.well-known/jwks.json", JwksAsync).AllowAnonymous().AllowAnyScope().WithTags("Passports").WithName("GetVisaSigningKeys");
     }
 
     private static async Task<IResult> PermissionsAsync(
@@ -47,10 +45,6 @@ internal static class PassportApi
         if (user != "me" && (!Guid.TryParse(user, out var asked) || asked != me))
         {
             return Failure.Forbidden("passport.holder_only", "A passport is issued to its holder only.");
-        }
-        if (caller.Principal.TokenId() is not null && !caller.Principal.HasClaim(BearerTokens.ScopeClaim, PermissionsScope))
-        {
-            return Failure.Forbidden("passport.scope_missing", $"This token lacks the scope {PermissionsScope}.");
         }
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();

@@ -6,7 +6,7 @@ namespace Portal.Features.Tokens;
 public static class CreateToken
 {
     public const int MaxLifetimeDays = 365;
-    public static readonly IReadOnlyList<string> OfferedScopes = ["catalogue:read", "data:export", "permissions:read"];
+    public static IReadOnlyList<string> OfferedScopes => Scopes.All;
 
     public sealed record Input(string? Name, IReadOnlyList<string>? Scopes, int? ExpiresInDays);
 

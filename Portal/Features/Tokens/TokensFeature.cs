@@ -13,9 +13,9 @@ public static class TokensFeature
     {
         ArgumentNullException.ThrowIfNull(api);
         var tokens = api.MapGroup("/tokens").WithTags("Tokens");
-        CreateToken.Map(tokens);
-        ListTokens.Map(tokens);
-        RevokeToken.Map(tokens);
+        CreateToken.Map(tokens).BrowserSessionOnly(TokenOwner.NotWithAToken);
+        ListTokens.Map(tokens).BrowserSessionOnly(TokenOwner.NotWithAToken);
+        RevokeToken.Map(tokens).BrowserSessionOnly(TokenOwner.NotWithAToken);
         return api;
     }
 }

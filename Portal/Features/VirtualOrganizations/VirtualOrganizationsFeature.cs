@@ -18,23 +18,23 @@ public static class VirtualOrganizationsFeature
     {
         ArgumentNullException.ThrowIfNull(api);
         var vos = api.MapGroup("/vos").WithTags("Virtual organizations");
-        CreateVo.Map(vos);
-        ListMyVos.Map(vos);
-        ListOpenVos.Map(vos);
-        GetVo.Map(vos);
-        ListMembers.Map(vos);
-        LeaveVo.Map(vos);
-        ChangeMemberRole.Map(vos);
-        SetMembershipExpiry.Map(vos);
-        RemoveMember.Map(vos);
-        CreateInvitation.Map(vos);
-        ListInvitations.Map(vos);
-        RevokeInvitation.Map(vos);
-        AskToJoin.Map(vos);
-        ListJoinRequests.Map(vos);
-        ApproveJoinRequest.Map(vos);
-        DenyJoinRequest.Map(vos);
-        AcceptInvitation.Map(api);
+        CreateVo.Map(vos).RequireScope(Scopes.VoManage);
+        ListMyVos.Map(vos).RequireScope(Scopes.CatalogueRead);
+        ListOpenVos.Map(vos).RequireScope(Scopes.CatalogueRead);
+        GetVo.Map(vos).RequireScope(Scopes.CatalogueRead);
+        ListMembers.Map(vos).RequireScope(Scopes.CatalogueRead);
+        LeaveVo.Map(vos).RequireScope(Scopes.VoManage);
+        ChangeMemberRole.Map(vos).RequireScope(Scopes.VoManage);
+        SetMembershipExpiry.Map(vos).RequireScope(Scopes.VoManage);
+        RemoveMember.Map(vos).RequireScope(Scopes.VoManage);
+        CreateInvitation.Map(vos).RequireScope(Scopes.VoManage);
+        ListInvitations.Map(vos).RequireScope(Scopes.CatalogueRead);
+        RevokeInvitation.Map(vos).RequireScope(Scopes.VoManage);
+        AskToJoin.Map(vos).RequireScope(Scopes.VoManage);
+        ListJoinRequests.Map(vos).RequireScope(Scopes.CatalogueRead);
+        ApproveJoinRequest.Map(vos).RequireScope(Scopes.VoManage);
+        DenyJoinRequest.Map(vos).RequireScope(Scopes.VoManage);
+        AcceptInvitation.Map(api).RequireScope(Scopes.VoManage);
         return api;
     }
 }

@@ -23,7 +23,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         public override string ToString() => $"{Method} {Path}";
     }
 
-    private static readonly Endpoint[] Table =
+    internal static readonly Endpoint[] Table =
     [
         //                                                                    anon  noGrant grant otherVo otherDs steward voAdmin auditor owner
         new("GET", "/api/me", null, "401 200 200 200 200 200 200 200 200"),
@@ -130,24 +130,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
             foreach (var persona in personas)
             {
                 var fresh = call.Fresh is null ? "" : (await call.Fresh(world)).ToString();
-                var path = Resolve(call.Path).Replace("{fresh}", fresh, StringComparison.Ordinal);
-                using var request = new HttpRequestMessage(new HttpMethod(call.Method), new Uri(path, UriKind.Relative));
-                if (call.Body is { } multipart && multipart.StartsWith("multipart:", StringComparison.Ordinal))
-                {
-                    var form = new MultipartFormDataContent
-                    {
-                        { new StringContent(multipart["multipart:".Length..].Replace("{unique}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal)), "name" },
-                        { new StringContent("csv"), "format" },
-                        { new ByteArrayContent("id,sex\n1,F\n2,M\n"u8.ToArray()), "file", "cohort.csv" },
-                    };
-                    request.Content = form;
-                }
-                else if (call.Body is not null)
-                {
-                    var body = Resolve(call.Body).Replace("{fresh}", fresh, StringComparison.Ordinal)
-                        .Replace("{unique}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
-                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-                }
+                using var request = world.Request(call, fresh);
                 using var response = await world.Client(persona).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                 observed.Add(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
             }
@@ -176,24 +159,4 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
     /// <summary>"/api/vos/{id}/members/{userId}" and "/api/vos/{vo}/members/{fresh}?x=1" both become "/api/vos/{}/members/{}".</summary>
     private static string Shape(string path) =>
         System.Text.RegularExpressions.Regex.Replace(path.Split('?')[0], "{[^}]*}", "{}").TrimEnd('/');
-
-    private Npgsql.NpgsqlConnectionStringBuilder Hospital => new(world.HospitalConnectionString);
-
-    private string Resolve(string text) => text
-        .Replace("{vo}", DemoSeed.CohortVo.ToString(), StringComparison.Ordinal)
-        .Replace("{otherVo}", AuthorizationWorld.OtherVo.ToString(), StringComparison.Ordinal)
-        .Replace("{patients}", DemoSeed.PatientsDataset.ToString(), StringComparison.Ordinal)
-        .Replace("{admissions}", DemoSeed.AdmissionsDataset.ToString(), StringComparison.Ordinal)
-        .Replace("{otherDataset}", AuthorizationWorld.OtherDataset.ToString(), StringComparison.Ordinal)
-        .Replace("{bobGrant}", DemoSeed.BobPatientsGrant.ToString(), StringComparison.Ordinal)
-        .Replace("{bobRequest}", DemoSeed.BobAdmissionsRequest.ToString(), StringComparison.Ordinal)
-        .Replace("{bob}", DemoSeed.Bob.ToString(), StringComparison.Ordinal)
-        .Replace("{me}", "me", StringComparison.Ordinal)
-        .Replace("{bystander}", world.Bystander.ToString(), StringComparison.Ordinal)
-        .Replace("{henry}", world.UserId(Persona.Steward).ToString(), StringComparison.Ordinal)
-        .Replace("{hospitalPort}", Hospital.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-        .Replace("{hospitalDb}", Hospital.Database, StringComparison.Ordinal)
-        .Replace("{hospitalUser}", Hospital.Username, StringComparison.Ordinal)
-        .Replace("{hospitalPassword}", Hospital.Password, StringComparison.Ordinal)
-        .Replace("{erin}", world.UserId(Persona.ResearcherWithoutGrant).ToString(), StringComparison.Ordinal);
 }

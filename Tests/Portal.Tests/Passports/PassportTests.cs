@@ -104,6 +104,6 @@ public sealed class PassportTests(DemoPortalFactory portal) : IClassFixture<Demo
         script.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync("catalogue:read"));
         using var refused = await script.GetAsync(Mine);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal("passport.scope_missing", await ProblemCode.OfAsync(refused));
+        Assert.Equal("token.scope_missing", await ProblemCode.OfAsync(refused));
     }
 }

@@ -87,7 +87,8 @@ public sealed class TokenApiTests(HospitalPortalFactory portal) : IClassFixture<
         using var response = await script.GetAsync(Export);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Contains(problem.RootElement.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("code").GetString() == "token.scope_missing");
+        Assert.Equal("token.scope_missing", problem.RootElement.GetProperty("code").GetString());
+        Assert.Equal("data:export", problem.RootElement.GetProperty("scope").GetString());
     }
 
     [Fact]
