@@ -141,7 +141,11 @@ internal static class ProfileValidator
                 Require(t.Bound is > 0 && double.IsFinite(t.Bound.Value), "bound is required and must be positive");
                 break;
             case TransformTypes.Hierarchy:
-                Require(!string.IsNullOrWhiteSpace(t.File), "file is required");
+                Require(string.IsNullOrWhiteSpace(t.File) != (t.Build is null), "file or build is required, not both");
+                foreach (var problem in t.Build?.Problems() ?? [])
+                {
+                    errors.Add($"{where}: transform.build.{problem}");
+                }
                 Require(t.Level is >= 0, "level is required and must be 0 or more");
                 Require(t.Separator is null || t.Separator.Length == 1, "separator must be one character");
                 break;
@@ -152,8 +156,13 @@ internal static class ProfileValidator
 
     private static void LoadHierarchy(TransformSpec t, string where, string? baseDirectory, List<string> errors)
     {
-        if (t.Type != TransformTypes.Hierarchy || string.IsNullOrWhiteSpace(t.File) || t.Level is not >= 0)
+        if (t.Type != TransformTypes.Hierarchy || string.IsNullOrWhiteSpace(t.File) == (t.Build is null) || t.Level is not >= 0)
         {
+            return;
+        }
+        if (t.Build is { } build)
+        {
+            LoadBuiltHierarchy(t, build, where, errors);
             return;
         }
         if (baseDirectory is null)
@@ -163,7 +172,7 @@ internal static class ProfileValidator
         }
         try
         {
-            var path = Sources.Files.FileRoots.Confine(baseDirectory, t.File);
+            var path = Sources.Files.FileRoots.Confine(baseDirectory, t.File!);
             var hierarchy = GeneralizationHierarchy.Load(path, t.Separator?[0] ?? ';');
             if (t.Level >= hierarchy.Levels)
             {
@@ -172,9 +181,35 @@ internal static class ProfileValidator
             }
             t.LoadedHierarchy = hierarchy;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ConnectorException)
+        catch (ConnectorException e)
+        {
+            errors.Add($"{where}: transform.file: {e.Message} ({e.Code})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             errors.Add($"{where}: transform.file: {e.Message}");
+        }
+    }
+
+    private static void LoadBuiltHierarchy(TransformSpec t, Hierarchies.HierarchyBuild build, string where, List<string> errors)
+    {
+        if (build.Problems().Count > 0)
+        {
+            return;
+        }
+        try
+        {
+            var hierarchy = build.Create();
+            if (t.Level >= hierarchy.Levels)
+            {
+                errors.Add($"{where}: transform.level {t.Level} is beyond the built hierarchy's {hierarchy.Levels} levels (0..{hierarchy.Levels - 1})");
+                return;
+            }
+            t.LoadedHierarchy = hierarchy;
+        }
+        catch (ConnectorException e)
+        {
+            errors.Add($"{where}: transform.build: {e.Message} ({e.Code})");
         }
     }
 

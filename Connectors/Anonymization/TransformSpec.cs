@@ -46,8 +46,11 @@ public sealed record TransformSpec
     /// <summary>noise: values move by at most ±Bound.</summary>
     public double? Bound { get; init; }
 
-    /// <summary>hierarchy: ARX hierarchy CSV (value;level1;…;*), relative to the profile's folder.</summary>
+    /// <summary>hierarchy: ARX hierarchy CSV (value;level1;…;*), relative to the profile's folder. Either this or <see cref="Build"/>.</summary>
     public string? File { get; init; }
+
+    /// <summary>hierarchy: a hierarchy built from a spec (date, number, postcode, category) instead of a file; needs no folder.</summary>
+    public Hierarchies.HierarchyBuild? Build { get; init; }
 
     /// <summary>hierarchy: the level to publish (0 = original value).</summary>
     public int? Level { get; init; }
@@ -56,5 +59,5 @@ public sealed record TransformSpec
     public string? Separator { get; init; }
 
     [JsonIgnore]
-    internal GeneralizationHierarchy? LoadedHierarchy { get; set; }
+    internal IHierarchy? LoadedHierarchy { get; set; }
 }

@@ -1,3 +1,4 @@
+using Portal.Connectors.Anonymization.Hierarchies;
 using Portal.Connectors.Sources.Files;
 
 namespace Portal.Connectors.Anonymization.Generalization;
@@ -28,10 +29,36 @@ public static class OfflineGeneralizer
         {
             throw new GeneralizationException("generalization.hierarchy.missing", $"column {plain.Name}: a quasi-identifier needs a hierarchy transform for the search to choose its level");
         }
-        var hierarchies = quasi.Select(c => HierarchyLevels.Build(c.Name, c.Transform.LoadedHierarchy!)).ToList();
-        var builder = new GeneralizationInputBuilder(hierarchies, sensitiveColumn);
         var full = Path.GetFullPath(inputPath);
         var path = FileRoots.Confine(Path.GetDirectoryName(full)!, Path.GetFileName(full));
+        var names = quasi.Select(c => c.Name).ToList();
+        // A computed hierarchy (dates, numbers, postcodes) has no list of values: the lattice numbers the groups of
+        // the values this file holds, so those are collected in a first pass.
+        var present = quasi.Select(c => c.Transform.LoadedHierarchy is ComputedHierarchy ? new HashSet<string>(StringComparer.Ordinal) : null).ToArray();
+        if (present.Any(p => p is not null))
+        {
+            await ForEachRecordAsync(path, names, null, (values, _) =>
+            {
+                for (var q = 0; q < values.Length; q++)
+                {
+                    present[q]?.Add(values[q]);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        var hierarchies = quasi.Select((c, q) => HierarchyLevels.Build(c.Name, c.Transform.LoadedHierarchy switch
+        {
+            ComputedHierarchy computed => computed.Materialize(c.Name, present[q]!),
+            var table => (GeneralizationHierarchy)table!,
+        })).ToList();
+        var builder = new GeneralizationInputBuilder(hierarchies, sensitiveColumn);
+        await ForEachRecordAsync(path, names, sensitiveColumn, builder.Add, cancellationToken).ConfigureAwait(false);
+        return builder.Build();
+    }
+
+    /// <summary>Reads the file once, handing each record's quasi-identifier values (trimmed) and sensitive value to <paramref name="add"/>.</summary>
+    private static async Task ForEachRecordAsync(
+        string path, List<string> quasi, string? sensitiveColumn, Action<string[], string?> add, CancellationToken cancellationToken)
+    {
         var delimiter = DelimiterOf(path);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
         using var parser = new CsvParser(stream, Path.GetFileName(path), new CsvOptions { Delimiter = delimiter });
@@ -41,7 +68,7 @@ public static class OfflineGeneralizer
             throw new GeneralizationException("generalization.input.empty", $"{parser.Name}: the file is empty");
         }
         var header = fields.Select(f => f ?? "").ToList();
-        var positions = quasi.Select(c => IndexOf(header, c.Name, parser.Name)).ToArray();
+        var positions = quasi.Select(c => IndexOf(header, c, parser.Name)).ToArray();
         var sensitivePosition = sensitiveColumn is null ? -1 : IndexOf(header, sensitiveColumn, parser.Name);
         var values = new string[positions.Length];
         while (await parser.ReadRecordAsync(fields, cancellationToken).ConfigureAwait(false))
@@ -54,14 +81,13 @@ public static class OfflineGeneralizer
             var sensitive = sensitivePosition >= 0 && sensitivePosition < fields.Count ? fields[sensitivePosition]?.Trim() : null;
             try
             {
-                builder.Add(values, sensitive);
+                add(values, sensitive);
             }
             catch (GeneralizationException e)
             {
                 throw new GeneralizationException("generalization.input.invalid", $"{parser.Name} line {parser.RecordLine}: {e.Message}", e);
             }
         }
-        return builder.Build();
     }
 
     private static int IndexOf(List<string> header, string column, string file)

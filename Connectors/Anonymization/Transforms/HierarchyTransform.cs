@@ -2,10 +2,10 @@ using Portal.Connectors.Rows;
 
 namespace Portal.Connectors.Anonymization.Transforms;
 
-/// <summary>Generalization through an ARX hierarchy at a fixed level. A value missing from the hierarchy is an error, as in ARX: guessing would publish it unprotected.</summary>
-internal sealed class HierarchyTransform(GeneralizationHierarchy hierarchy, int level, string file) : ColumnTransform
+/// <summary>Generalization through a hierarchy (an ARX file or a built one) at a fixed level. A value the hierarchy does not cover is an error, as in ARX: guessing would publish it unprotected.</summary>
+internal sealed class HierarchyTransform(IHierarchy hierarchy, int level, string source) : ColumnTransform
 {
-    public override string Describe() => $"hierarchy({Path.GetFileName(file)}, level {level})";
+    public override string Describe() => $"hierarchy({source}, level {level})";
 
     public override Cell Apply(Cell value, Cell subject)
     {
@@ -16,6 +16,6 @@ internal sealed class HierarchyTransform(GeneralizationHierarchy hierarchy, int 
         var text = value.Kind == CellKind.Text ? value.Text.Span.Trim() : value.ToString().AsSpan();
         return hierarchy.Generalize(text, level) is { } general
             ? Cell.FromText(general)
-            : throw new CellConversionException($"the value is not in hierarchy file {Path.GetFileName(file)}");
+            : throw new CellConversionException($"the value is not covered by hierarchy {source}");
     }
 }

@@ -22,7 +22,7 @@ internal static class TransformFactory
             TransformTypes.Hierarchy => new HierarchyTransform(
                 t.LoadedHierarchy ?? throw new InvalidOperationException("hierarchy not loaded: create profiles through AnonymizationProfile.Parse"),
                 t.Level ?? 0,
-                t.File ?? ""),
+                t.Build is { } build ? build.Describe() : Path.GetFileName(t.File ?? "")),
             _ => throw new InvalidOperationException($"unknown transform '{t.Type}'"),
         };
     }
