@@ -94,7 +94,7 @@ public sealed partial class ThreeStepsTests(PortalProcess portal, Browser browse
 
         await alice.GetByTestId("suggest").ClickAsync();
         var admission = columns.Locator("tbody tr").Filter(new() { HasText = "admission_date" });
-        // An admission date is a quasi-identifier by its name; this clinic's profile keeps it as sensitive data.
+        // An admission date is a quasi-identifier by its name; Alice first overrides it as sensitive data.
         await Expect(admission).ToContainTextAsync("QuasiIdentifier", Wait);
         await Expect(columns.Locator("tbody tr").Filter(new() { HasText = "first_name" })).ToContainTextAsync("DirectIdentifier", Wait);
         await alice.GetByTestId("apply-suggestions").ClickAsync();
@@ -112,9 +112,21 @@ public sealed partial class ThreeStepsTests(PortalProcess portal, Browser browse
         await OpenPanelAsync(alice, "Use conditions, terms and anonymization profile");
         await FillSteadyAsync(alice.GetByLabel("Data use (GA4GH DUO"), "DS:HIV");
         await FillSteadyAsync(alice.GetByLabel("Terms of use"), "Use the data only for the stated purpose. Do not attempt to re-identify anyone.");
-        await FillSteadyAsync(alice.GetByLabel("Anonymization profile"),
-            await File.ReadAllTextAsync(Path.Combine(Portal.Tests.Infrastructure.RepoPaths.Root, "deploy", "demo", "patients-profile.json")));
+        var profile = await File.ReadAllTextAsync(Path.Combine(Portal.Tests.Infrastructure.RepoPaths.Root, "deploy", "demo", "patients-profile.json"));
+        await FillSteadyAsync(alice.GetByLabel("Anonymization profile"), profile);
         await Expect(alice.GetByLabel("Data use (GA4GH DUO")).ToHaveValueAsync("DS:HIV", new() { Timeout = Patience });
+        await alice.GetByTestId("save-conditions").ClickAsync();
+        // The profile generalizes admission_date as a quasi-identifier: it contradicts her classification, and the page
+        // says which column and why.
+        var refusal = alice.GetByTestId("dataset-error");
+        await Expect(refusal).ToContainTextAsync("dataset.profile.contradicts_classification", Wait);
+        await Expect(refusal).ToContainTextAsync("admission_date", Wait);
+        await ChooseAsync(alice, admission.GetByRole(AriaRole.Combobox), "QuasiIdentifier");
+        await alice.GetByTestId("save-classes").ClickAsync();
+        await Expect(alice.GetByTestId("unsaved-classes")).ToHaveCountAsync(0, new() { Timeout = Patience });
+        await FillSteadyAsync(alice.GetByLabel("Data use (GA4GH DUO"), "DS:HIV");
+        await FillSteadyAsync(alice.GetByLabel("Terms of use"), "Use the data only for the stated purpose. Do not attempt to re-identify anyone.");
+        await FillSteadyAsync(alice.GetByLabel("Anonymization profile"), profile);
         await alice.GetByTestId("save-conditions").ClickAsync();
         await Expect(alice.GetByText("use conditions DS:HIV")).ToBeVisibleAsync(Visible);
 
