@@ -71,7 +71,7 @@ public static class SetConditions
         {
             return Failure.Invalid("dataset.name.required", "name", "name may not be empty.");
         }
-        if ((DatasetRefusals.TooLong(name, DatasetRules.NameMax, "name")
+        if ((DatasetRefusals.NameCharacters(name) ?? DatasetRefusals.TooLong(name, DatasetRules.NameMax, "name")
              ?? DatasetRefusals.TooLong(input.Description, DatasetRules.DescriptionMax, "description")
              ?? DatasetRefusals.TooLong(input.TermsOfUse, DatasetRules.TermsMax, "termsOfUse")) is { } tooLong)
         {
