@@ -78,11 +78,11 @@ public static class ExportDataset
         services.Audit.Add(db, "export.denied", AuditOutcome.Denied, caller.Actor, datasetId: id, reason: reasons.Count > 0 ? reasons[0].Code : null,
             details: new { purpose = purposeText, format = format.ToString(), reasons = reasons.Select(r => r.Code) });
         await db.SaveChangesAsync(ct);
-        // Someone who may not see the dataset in any catalogue learns nothing from its id: the same 404 as for an id
-        // that names nothing (the audit above keeps the policy's real reasons). Visibility is the person's, not the token's.
-        var visible = services.Engine.Decide(new AccessQuestion(caller.UserId!.Value, PolicyAction.ViewMetadata, id, services.Time.GetUtcNow(),
-            default, Client.Ui)).IsPermit;
-        if (!visible || code == UnknownDataset)
+        // Someone who neither sees the dataset in a catalogue nor holds a grant on it learns nothing from its id: the
+        // same 404 as for an id that names nothing (the audit above keeps the policy's real reasons). Visibility is the
+        // person's, not the token's; a grantee still hears why (withdrawn, expired, another purpose).
+        if (code == UnknownDataset || (reasons.Any(r => r.Code == "grant.none") && !services.Engine.Decide(new AccessQuestion(
+                caller.UserId!.Value, PolicyAction.ViewMetadata, id, services.Time.GetUtcNow(), default, Client.Ui)).IsPermit))
         {
             return ExportProblems.Problem(StatusCodes.Status404NotFound, UnknownDataset, "Not found.", "There is no such dataset, or you may not see it.");
         }
