@@ -69,6 +69,7 @@ public static class PortalApp
             app.UseHsts();
         }
         app.UseSecurityHeaders();
+        app.UseRequestGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -16,7 +16,11 @@ public static class DatasetRefusals
         Failure.Conflict("dataset.name.taken", "name", $"You already have a dataset named \"{name}\"; choose another name.");
 
     public static Failure? TooLong(string? value, int max, string field) =>
-        value is not null && value.Length > max ? Failure.Invalid("dataset.field.too_long", field, $"{field} is too long: at most {max} characters.") : null;
+        TextRules.Nul(value, field)
+        ?? (value is not null && value.Length > max ? Failure.Invalid("dataset.field.too_long", field, $"{field} is too long: at most {max} characters.") : null);
+
+    /// <summary>A dataset name with a control or bidi character (see <see cref="TextRules.NameCharacters"/>).</summary>
+    public static Failure? NameCharacters(string? name) => TextRules.NameCharacters(name, "dataset.name.characters", "name");
 
     public static readonly Failure ProfileMissing =
         Failure.Conflict("dataset.profile.missing", "anonymizationProfile", "Set an anonymization profile first.");

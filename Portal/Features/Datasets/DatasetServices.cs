@@ -21,5 +21,6 @@ public sealed record DatasetServices(
     DatasetCredentials Credentials,
     PseudonymKeys Keys,
     DatasetUploads Uploads,
+    Registration.RegistrationGate Gate,
     PolicyEngine Engine,
     ILogger<DatasetServices> Logger);

@@ -24,6 +24,7 @@ public static class DatasetsFeature
         services.AddSingleton<DatasetSources>();
         services.AddSingleton<PseudonymKeys>();
         services.AddSingleton<DatasetUploads>();
+        services.AddSingleton<RegistrationGate>();
         services.AddSingleton<DatasetServices>();
         services.AddSingleton<UploadSweepJob>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadSweepJob>());

@@ -122,7 +122,7 @@ public sealed class BearerTokens(IOptionsMonitor<AuthenticationSchemeOptions> op
     {
         var (code, message) = Context.Items[FailureKey] as (string, string)? ?? ("token.missing", "Send a personal API token as a Bearer token.");
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{message.Replace("\"", "'", StringComparison.Ordinal)}\"";
+        Response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\", error_description=\"{TokenSecrets.HeaderSafe(message)}\"";
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,

@@ -36,6 +36,10 @@ public static class CreateToken
         {
             return Failure.Invalid("token.create.name_invalid", "name", "Give the token a name of 1 to 100 characters, e.g. the machine or script that uses it.");
         }
+        if (TextRules.NameCharacters(name, "token.create.name_characters", "name") is { } unsafeName)
+        {
+            return unsafeName;
+        }
         var scopes = input.Scopes;
         if (scopes is not { Count: > 0 } || scopes.Any(s => !OfferedScopes.Contains(s)) || scopes.Distinct().Count() != scopes.Count)
         {

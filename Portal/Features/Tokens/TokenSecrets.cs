@@ -19,5 +19,22 @@ public static class TokenSecrets
 
     public static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 
-    public static string PrefixOf(string value) => value[..(Marker.Length + 6)];
+    public static string PrefixOf(string value) => value.Length >= Marker.Length + 6 ? value[..(Marker.Length + 6)] : value;
+
+    /// <summary>
+    /// A sentence fit for a quoted header parameter (RFC 9110): printable ASCII only, so a token name in any script
+    /// (or with a quote or backslash) cannot make the server refuse to write the header; the problem body keeps the original.
+    /// </summary>
+    public static string HeaderSafe(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c is >= ' ' and <= '~' and not '"' and not '\\' ? c : '?';
+            }
+        });
+    }
 }

@@ -48,7 +48,7 @@ internal static class VoInput
     }
 
     public static Failure? Length(string? value, int max, string field) =>
-        value is not null && value.Length > max
+        TextRules.Nul(value, field) ?? (value is not null && value.Length > max
             ? Failure.Invalid("vo.input.too_long", field, $"{field} is longer than {max} characters ({value.Length}).")
-            : null;
+            : null);
 }

@@ -89,7 +89,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         new("GET", "/api/vos/{vo}/catalogue", null, "401 200 200 403 403 403 200 403 200"),
 
         new("GET", "/api/datasets/{patients}/access/explain?purpose=DS:HIV", null, "401 200 200 200 200 200 200 200 200"),
-        new("GET", "/api/datasets/{patients}/export?purpose=DS:HIV&ethics=UNI-IRB-2026-117&format=csv", null, "401 403 200 403 403 403 403 403 403"),
+        new("GET", "/api/datasets/{patients}/export?purpose=DS:HIV&ethics=UNI-IRB-2026-117&format=csv", null, "401 403 200 404 404 403 403 404 403"),
         new("GET", "/api/audit", null, "401 403 403 403 200 200 403 200 200"),
         new("GET", "/api/audit/export?format=csv", null, "401 403 403 403 200 200 403 200 200"),
         new("GET", "/api/audit/verify", null, "401 403 403 403 403 403 403 200 403"),

@@ -64,13 +64,21 @@ public static class ExplainAccess
         var decision = services.Engine.Decide(new AccessQuestion(me, policyAction, datasetId, services.Time.GetUtcNow(), declared,
             Tokens.BearerTokens.ClientOf(caller.Principal)));
         services.Metrics.Decision("explain", decision.Effect);
+        var reasons = decision.Explain().Select(r => new ReasonDto(r.Code, r.Sentence)).ToList();
+        // A denial's reasons would tell someone who neither sees the dataset nor holds a grant on it that its id exists
+        // (grant.none rather than dataset.unknown): they get the answer an id that names nothing gets. Visibility is the person's.
+        if (!decision.IsPermit && reasons.Any(r => r.Code == "grant.none") && !services.Engine.Decide(new AccessQuestion(me, PolicyAction.ViewMetadata, datasetId, services.Time.GetUtcNow(),
+                default, Client.Ui)).IsPermit)
+        {
+            reasons = [new ReasonDto("dataset.unknown", "There is no such dataset or VO.")];
+        }
         var o = decision.Obligations;
         return new ExplainResponse(
             datasetId,
             policyAction.ToString(),
             declared.IsDeclared ? (declared.Disease is null ? declared.Code.ToString() : $"{declared.Code}:{declared.Disease}") : "",
             decision.Effect.ToString(),
-            [.. decision.Explain().Select(r => new ReasonDto(r.Code, r.Sentence))],
+            reasons,
             decision.IsPermit && o.Grant is not null
                 ? new ObligationsDto(o.PseudonymKeyScope, o.Columns, o.K, o.AnonymizationProfileVersion, o.ExpiresAt,
                     o.ConsentFilterPurpose.Code.ToString(), o.Terms.ToString())

@@ -112,6 +112,10 @@ public static class CreateGrant
             {
                 return unfit;
             }
+            if (grant.Purposes.Any(p => string.Equals(p.ToString(), purpose.Value!.ToString(), StringComparison.OrdinalIgnoreCase)))
+            {
+                return Failure.Invalid("access.grant.duplicate_purpose", "purposes", $"{purpose.Value} is listed twice; list each purpose once.");
+            }
             grant.Purposes.Add(purpose.Value!);
         }
         return null;

@@ -40,6 +40,10 @@ public static class SetConditions
         }
         var d = m.Value!.Dataset;
         var checkedInput = Check(input, d);
+        if (checkedInput.Succeeded && !m.Value.IsOwner && LowersK(input, d) is { } what)
+        {
+            return DatasetRefusals.OwnerOnly(d, what);
+        }
         if (checkedInput.Failure is { } invalid)
         {
             return invalid;
@@ -75,7 +79,7 @@ public static class SetConditions
         {
             return Failure.Invalid("dataset.name.required", "name", "name may not be empty.");
         }
-        if ((DatasetRefusals.TooLong(name, DatasetRules.NameMax, "name")
+        if ((DatasetRefusals.NameCharacters(name) ?? DatasetRefusals.TooLong(name, DatasetRules.NameMax, "name")
              ?? DatasetRefusals.TooLong(input.Description, DatasetRules.DescriptionMax, "description")
              ?? DatasetRefusals.TooLong(input.TermsOfUse, DatasetRules.TermsMax, "termsOfUse")) is { } tooLong)
         {
@@ -112,6 +116,33 @@ public static class SetConditions
             return input.AnonymizationProfile is null ? badProfile with { Kind = FailureKind.Conflict, Code = "dataset.columns.contradict_profile" } : badProfile;
         }
         return new Checked(dataUse, classes);
+    }
+
+    /// <summary>
+    /// The owner's k is a floor: a steward may raise the default k or the profile's k but not lower either, so a
+    /// steward cannot make exports identifying (k = 1). What would be lowered, or null. Runs after the profile is validated.
+    /// </summary>
+    private static string? LowersK(Input input, Dataset d)
+    {
+        if (input.DefaultK is { } k && k < d.DefaultK)
+        {
+            return $"lower the default k below {d.DefaultK}";
+        }
+        return input.AnonymizationProfile is not null && ProfileK(d.AnonymizationProfile) is { } now && ProfileK(input.AnonymizationProfile) < now
+            ? $"lower the anonymization profile's k below {now}"
+            : null;
+    }
+
+    private static int? ProfileK(string? json)
+    {
+        try
+        {
+            return json is null ? null : Connectors.Anonymization.AnonymizationProfile.Parse(json).K;
+        }
+        catch (Connectors.Anonymization.ProfileValidationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Applies what differs; the audit event's details, and the grants moved to a new profile.</summary>

@@ -17,7 +17,7 @@ public sealed class DatasetUploads(IConfiguration configuration)
         ArgumentNullException.ThrowIfNull(content);
         if (Folder is null)
         {
-            return new Failure(FailureKind.Conflict, "dataset.upload.disabled", "This portal accepts no uploads (no Connectors:UploadFolder); ask its operator.");
+            return Disabled;
         }
         Directory.CreateDirectory(Folder);
         var name = $"{Guid.CreateVersion7():N}{(kind == ConnectorKind.Parquet ? ".parquet" : ".csv")}";
@@ -55,6 +55,9 @@ public sealed class DatasetUploads(IConfiguration configuration)
             }
         }
     }
+
+    public static readonly Failure Disabled =
+        new(FailureKind.Conflict, "dataset.upload.disabled", "This portal accepts no uploads (no Connectors:UploadFolder); ask its operator.");
 
     /// <summary>413: the file is larger than this portal accepts.</summary>
     public Failure TooLarge => new(FailureKind.TooLarge, "dataset.upload.too_large", $"The file is larger than this portal accepts ({MaxBytes} bytes).", "file");

@@ -8,11 +8,14 @@ namespace Portal.Features.Datasets.Registration;
 /// </summary>
 internal static class NewDataset
 {
+    public static readonly Failure SourceUnreachable = Failure.Invalid("dataset.source.unreachable", "host",
+        "Could not connect or authenticate to the source with these settings.");
+
     public static async Task<Outcome<DatasetView>> RegisterAsync(DatasetServices services, Caller caller, string? rawName, string? description,
         ConnectorSettings connector, CancellationToken ct)
     {
         await using var db = await services.Dbs.CreateDbContextAsync(ct);
-        var me = await VoAccess.CallerAsync(db, caller, ct);
+        var me = await RegistrationGate.MayRegisterAsync(db, caller, ct);
         if (me.Failure is { } denied)
         {
             return denied;
@@ -22,7 +25,7 @@ internal static class NewDataset
         {
             return Failure.Invalid("dataset.name.required", "name", "name is required.");
         }
-        if ((DatasetRefusals.TooLong(name, DatasetRules.NameMax, "name") ?? DatasetRefusals.TooLong(description, DatasetRules.DescriptionMax, "description")) is { } tooLong)
+        if ((DatasetRefusals.NameCharacters(name) ?? DatasetRefusals.TooLong(name, DatasetRules.NameMax, "name") ?? DatasetRefusals.TooLong(description, DatasetRules.DescriptionMax, "description")) is { } tooLong)
         {
             return tooLong;
         }
@@ -38,7 +41,20 @@ internal static class NewDataset
             CreatedAt = now,
             UpdatedAt = now,
         };
+        if (connector.Kind == ConnectorKind.PostgreSql && services.Gate.TakeConnectionTest(me.Value!.Id) is { } tooMany)
+        {
+            return tooMany;
+        }
         var schema = await SchemaReader.ReadAsync(services.Sources, dataset, ct);
+        if (schema.Failure is { Code: "source.postgres.unreachable" } unreachable)
+        {
+            // Which of socket, TLS, role or password failed would answer "is anything listening there" and "is this
+            // the password": the caller learns only that it failed, the audit keeps why.
+            services.Audit.Add(db, "dataset.source.test_failed", AuditOutcome.Failure, caller.Actor, reason: unreachable.Code,
+                details: new { connector.Host, connector.Port, connector.Database, connector.Username, detail = unreachable.Message });
+            await db.SaveChangesAsync(ct);
+            return SourceUnreachable;
+        }
         if (schema.Failure is { } unreadable)
         {
             return unreadable;

@@ -62,11 +62,23 @@ public static class RegisterPostgres
             {
                 return Failure.Invalid("dataset.source.field_required", field, $"{field} is required.");
             }
+            if (TextRules.NameCharacters(value, "dataset.source.identifier_characters", field) is { } unsafeName)
+            {
+                return unsafeName;
+            }
             if (value is { Length: > DatasetRules.IdentifierMax })
             {
                 return Failure.Invalid("dataset.source.identifier_too_long", field,
                     $"{field} is too long: PostgreSQL names have at most {DatasetRules.IdentifierMax} characters.");
             }
+        }
+        if (services.Sources.IsPortalDatabase(host, input.Port ?? 5432, input.Database!.Trim()))
+        {
+            return Failure.Invalid("dataset.source.portal_database", "database", "The portal's own database cannot be registered as a source.");
+        }
+        if (TextRules.Nul(input.Password, "password") is { } nul)
+        {
+            return nul;
         }
         return input.Password is { Length: > PasswordMax } ? Failure.Invalid("dataset.source.password_too_long", "password", "password is too long.") : null;
     }

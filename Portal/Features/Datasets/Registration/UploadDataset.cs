@@ -15,6 +15,11 @@ public static class UploadDataset
 {
     private const int FieldMax = 16 * 1024;
 
+    private static readonly HashSet<string> TextFields = new(["name", "description", "format"], StringComparer.Ordinal);
+
+    private static Failure UnknownField(string field) =>
+        Failure.Invalid("dataset.upload.field_unknown", field.Length > 64 ? field[..64] : field, "Send only the fields name, description, format and file.");
+
     internal static RouteHandlerBuilder Map(RouteGroupBuilder group) =>
         group.MapPost("/upload", EndpointAsync).WithName("UploadDataset").DisableAntiforgery()
             .WithSummary("Register an uploaded CSV or Parquet file (multipart/form-data: name, description, format, file); 413 when too large.");
@@ -22,6 +27,11 @@ public static class UploadDataset
     private static async Task<Results<Created<DatasetView>, ProblemHttpResult>> EndpointAsync(
         HttpContext http, Caller caller, [AsParameters] DatasetServices services, CancellationToken ct)
     {
+        // Who asks and whether uploads are on are settled before the body limit is raised and before a byte is read.
+        if (await services.Gate.UploadAllowedAsync(services, caller, ct) is { } notNow)
+        {
+            return notNow.ToProblem();
+        }
         var received = await ReceiveAsync(http, services.Uploads, ct);
         if (received.Failure is { } refused)
         {
@@ -57,9 +67,22 @@ public static class UploadDataset
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
                 {
-                    continue;
+                    refusal = UnknownField("(none)");
+                    break;
                 }
                 var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                // Only the four known fields, each once: the form is at most four sections, so no number of
+                // fields can make the portal hold more than a few KiB of text.
+                if (!(field == "file" ? disposition.IsFileDisposition() : TextFields.Contains(field) && disposition.IsFormDisposition()))
+                {
+                    refusal = UnknownField(field);
+                    break;
+                }
+                if (fields.ContainsKey(field))
+                {
+                    refusal = Failure.Invalid("dataset.upload.field_repeated", field, $"{field} is sent twice; send each field once.");
+                    break;
+                }
                 if (disposition.IsFileDisposition() && field == "file")
                 {
                     if (stored is not null)
@@ -77,7 +100,7 @@ public static class UploadDataset
                     refusal = saved.Failure;
                     stored = saved.Value;
                 }
-                else if (disposition.IsFormDisposition())
+                else
                 {
                     var text = await ReadFieldAsync(section.Body, ct);
                     refusal = text is null ? Failure.Invalid("dataset.upload.field_too_long", field, $"{field} is too long.") : null;

@@ -36,6 +36,32 @@ public sealed class DatasetSources(IConfiguration configuration, DatasetCredenti
         return Enum.Parse<PostgresClassCount>(name);
     }
 
+    private readonly NpgsqlConnectionStringBuilder? _portal =
+        configuration.GetConnectionString("Portal") is { Length: > 0 } portal ? new NpgsqlConnectionStringBuilder(portal) : null;
+
+    /// <summary>
+    /// The portal's own database, however it is spelled: same database on the same port of the same host, where
+    /// 127.0.0.1, localhost and ::1 are one host. It is never a source, whatever the allow-list says: its tables hold
+    /// sessions, token hashes and the audit trail.
+    /// </summary>
+    public bool IsPortalDatabase(string host, int port, string database)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (_portal?.Host is not { } portalHost || _portal.Database is not { } portalDatabase)
+        {
+            return false;
+        }
+        var portalPort = _portal.Port == 0 ? 5432 : _portal.Port;
+        return port == portalPort && string.Equals(database, portalDatabase, StringComparison.OrdinalIgnoreCase)
+            && portalHost.Split(',').Any(h => string.Equals(HostKey(h), HostKey(host), StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string HostKey(string host)
+    {
+        var h = host.Trim().Trim('[', ']');
+        return h is "localhost" or "::1" or "0:0:0:0:0:0:0:1" || h.StartsWith("127.", StringComparison.Ordinal) ? "loopback" : h;
+    }
+
     public bool IsHostAllowed(string? host) => host is not null && _allowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
 
     public ExportSource Open(Dataset dataset)

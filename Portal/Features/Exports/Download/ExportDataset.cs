@@ -78,9 +78,19 @@ public static class ExportDataset
         services.Audit.Add(db, "export.denied", AuditOutcome.Denied, caller.Actor, datasetId: id, reason: reasons.Count > 0 ? reasons[0].Code : null,
             details: new { purpose = purposeText, format = format.ToString(), reasons = reasons.Select(r => r.Code) });
         await db.SaveChangesAsync(ct);
+        // Someone who neither sees the dataset in a catalogue nor holds a grant on it learns nothing from its id: the
+        // same 404 as for an id that names nothing (the audit above keeps the policy's real reasons). Visibility is the
+        // person's, not the token's; a grantee still hears why (withdrawn, expired, another purpose).
+        if (code == UnknownDataset || (reasons.Any(r => r.Code == "grant.none") && !services.Engine.Decide(new AccessQuestion(
+                caller.UserId!.Value, PolicyAction.ViewMetadata, id, services.Time.GetUtcNow(), default, Client.Ui)).IsPermit))
+        {
+            return ExportProblems.Problem(StatusCodes.Status404NotFound, UnknownDataset, "Not found.", "There is no such dataset, or you may not see it.");
+        }
         return ExportProblems.Problem(StatusCodes.Status403Forbidden, code, "Export not permitted.", string.Join(" ", reasons.Select(r => r.Sentence)),
             new Dictionary<string, object?> { ["reasons"] = reasons.Select(r => new { code = r.Code, sentence = r.Sentence }).ToList() });
     }
+
+    private const string UnknownDataset = "dataset.unknown";
 
     private sealed record Prepared(PermittedExport? Export, IResult? Refusal);
 

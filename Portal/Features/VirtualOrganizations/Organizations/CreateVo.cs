@@ -35,7 +35,8 @@ public static class CreateVo
         {
             return Failure.Invalid("vo.organization.name_required", "name", "name is required.");
         }
-        if ((VoInput.Length(name, VoInput.NameMax, "name") ?? VoInput.Length(input.Description, VoInput.DescriptionMax, "description")) is { } tooLong)
+        if ((TextRules.NameCharacters(name, "vo.organization.name_characters", "name")
+             ?? VoInput.Length(name, VoInput.NameMax, "name") ?? VoInput.Length(input.Description, VoInput.DescriptionMax, "description")) is { } tooLong)
         {
             return tooLong;
         }

@@ -123,7 +123,6 @@ public sealed class ExportDatasetTests(HospitalPortalFactory portal) : IClassFix
         { "purpose the grant does not cover", DemoSeed.PatientsDataset, "purpose=HMB&ethics=X", "duo.ds_requires_disease_research" },
         { "no ethics approval for an IRB dataset", DemoSeed.PatientsDataset, "purpose=DS:HIV", "duo.irb_requires_ethics_approval" },
         { "commercial use of an NCU dataset", DemoSeed.PatientsDataset, "purpose=DS:HIV&ethics=X&commercial=true", "duo.ncu_forbids_commercial" },
-        { "a dataset that does not exist", Guid.NewGuid(), "purpose=HMB", "dataset.unknown" },
     };
 
     [Theory]
