@@ -29,6 +29,7 @@ public static class PortalApp
         builder.AddPortalTelemetry();
         var services = builder.Services;
         services.AddPortalForwardedHeaders(builder.Configuration);
+        services.AddPortalHostFiltering(builder.Configuration, builder.Environment);
         services.AddDbContextFactory<PortalDb>(o => PortalDbSetup.Configure(o, connectionString));
         services.AddScoped(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDb>>().CreateDbContext());
         services.AddSingleton(TimeProvider.System);
@@ -51,6 +52,7 @@ public static class PortalApp
         services.AddPortalHealthChecks();
         services.AddPortalApiDocs();
         services.AddHttpContextAccessor();
+        PageCaller.AddPageCallers(services);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
@@ -70,6 +72,7 @@ public static class PortalApp
         }
         app.UseSecurityHeaders();
         app.UseAuthentication();
+        app.UseCrossOriginRefusal();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
@@ -92,7 +95,8 @@ public static class PortalApp
 
         app.MapSignIn();
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The one CSP header is SecurityHeaders' (frame-ancestors 'none' included): Blazor adds none of its own.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }
