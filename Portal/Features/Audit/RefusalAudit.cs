@@ -10,11 +10,13 @@ namespace Portal.Features.Audit;
 /// flood the log. Buffering, not "first now + summary later", keeps the chain strictly append-only with a single row
 /// per burst; the price is that an event appears up to a minute late and a crash loses the open windows.
 /// </summary>
-public sealed class RefusalAudit(IDbContextFactory<PortalDb> dbs, AuditLog audit, TimeProvider time, ILogger<RefusalAudit> logger)
-    : BackgroundService, IRefusalRecorder
+public sealed class RefusalAudit(IDbContextFactory<PortalDb> dbs, AuditLog audit, TimeProvider time, IConfiguration configuration,
+    ILogger<RefusalAudit> logger) : BackgroundService, IRefusalRecorder
 {
     public const string EventType = "request.refused";
-    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long identical refusals are gathered into one event (Audit:RefusalWindowSeconds, default 60).</summary>
+    public TimeSpan Window { get; } = TimeSpan.FromSeconds(Math.Clamp(configuration.GetValue("Audit:RefusalWindowSeconds", 60), 1, 3600));
 
     /// <summary>Distinct open windows kept in memory; beyond it refusals are counted per code only.</summary>
     public const int MaxOpenWindows = 10_000;
@@ -102,7 +104,7 @@ public sealed class RefusalAudit(IDbContextFactory<PortalDb> dbs, AuditLog audit
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Min(5, Window.TotalSeconds)));
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -168,7 +168,7 @@ public sealed class RefusalAuditTests(DemoPortalFactory portal) : IClassFixture<
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         }
         // The same refusal once the window has closed is a new event.
-        portal.Clock.Advance(RefusalAudit.Window);
+        portal.Clock.Advance(portal.Services.GetRequiredService<RefusalAudit>().Window);
         using (var later = await bob.GetAsync(Api("audit/export")))
         {
             Assert.Equal(HttpStatusCode.Forbidden, later.StatusCode);
