@@ -60,3 +60,17 @@ public sealed class HostFilteringTests(ProductionPortalFactory portal) : IClassF
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
     }
 }
+
+/// <summary>The OIDC challenge's redirect_uri is the configured public URL's, whatever Host the request named.</summary>
+public sealed class OidcReturnUrlTests(Portal.Tests.SignIn.Oidc.OidcPortalFactory portal) : IClassFixture<Portal.Tests.SignIn.Oidc.OidcPortalFactory>
+{
+    [Fact]
+    public async Task A_forged_host_header_does_not_reach_the_oidc_return_url()
+    {
+        using var client = portal.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        using var response = await client.GetAsync(new Uri("http://evil.example/oidc/login?provider=test"));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var query = System.Web.HttpUtility.ParseQueryString(response.Headers.Location!.Query);
+        Assert.Equal("http://localhost/signin-oidc-test", query["redirect_uri"]);
+    }
+}
