@@ -79,13 +79,13 @@ internal static class OidcServices
             services.GetRequiredService<Hosting.PortalMetrics>().SignInFailed("oidc", reason);
             ctx.Response.Redirect("/signin/failed?reason=" + Uri.EscapeDataString(reason));
         };
-        // Return URLs from the configured public URL, not the Host header; the token request must repeat the same one.
+        // Return URLs from the configured public URL, not the Host header (the handler keeps the message's
+        // redirect_uri for the token request, so both say the same).
         o.Events.OnRedirectToIdentityProvider = ctx =>
         {
             if (ctx.HttpContext.RequestServices.GetRequiredService<PublicAddress>().Absolute(provider.CallbackPath) is { } callback)
             {
                 ctx.ProtocolMessage.RedirectUri = callback;
-                ctx.Properties.Items[OpenIdConnectDefaults.RedirectUriForCodePropertiesKey] = callback;
             }
             return Task.CompletedTask;
         };
