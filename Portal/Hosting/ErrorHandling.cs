@@ -17,7 +17,9 @@ internal static class ErrorHandling
         {
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
             // Every problem carries a stable code (docs/errors.md); those the portal did not write get one by status.
-            ctx.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeForStatus(ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode));
+            var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+            ctx.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeForStatus(status));
+            RefusalAuditing.Observe(ctx.HttpContext, status, ctx.ProblemDetails.Extensions["code"] as string ?? ApiProblems.CodeForStatus(status));
         });
         services.AddExceptionHandler<NonPageExceptionHandler>();
         return services;

@@ -29,6 +29,7 @@ public static class PortalApp
         builder.AddPortalTelemetry();
         var services = builder.Services;
         services.AddPortalForwardedHeaders(builder.Configuration);
+        services.AddPortalHostFiltering(builder.Configuration, builder.Environment);
         services.AddDbContextFactory<PortalDb>(o => PortalDbSetup.Configure(o, connectionString));
         services.AddScoped(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<PortalDb>>().CreateDbContext());
         services.AddSingleton(TimeProvider.System);
@@ -51,6 +52,7 @@ public static class PortalApp
         services.AddPortalHealthChecks();
         services.AddPortalApiDocs();
         services.AddHttpContextAccessor();
+        PageCaller.AddPageCallers(services);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
@@ -71,6 +73,7 @@ public static class PortalApp
         app.UseSecurityHeaders();
         app.UseRequestGuard();
         app.UseAuthentication();
+        app.UseCrossOriginRefusal();
         app.UseAuthorization();
         app.UseRateLimiter();
         // After the rate limiter, so refused scopes count; before antiforgery and the endpoint, so no body is read for them.
@@ -95,7 +98,8 @@ public static class PortalApp
 
         app.MapSignIn();
 
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The one CSP header is SecurityHeaders' (frame-ancestors 'none' included): Blazor adds none of its own.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -3,17 +3,19 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Portal.Features.SignIn;
-using Portal.Features.Tokens;
 
 namespace Portal.Hosting;
 
 /// <summary>
-/// Per-token and per-user limits on the API (per address for anonymous callers), so one script cannot starve
+/// Per-person limits on the API (per address for anonymous callers), so one script cannot starve
 /// everyone else. Over the limit: 429 with Retry-After and a problem saying when to come back.
 /// </summary>
 internal static class RateLimits
 {
     public const string ApiPolicy = "api";
+
+    /// <summary>Anonymous sign-in starts (/saml/login, /oidc/login): each leaves state behind, so per address.</summary>
+    public const string SignInStartPolicy = "signin-start";
 
     public static IServiceCollection AddPortalRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +28,9 @@ internal static class RateLimits
                 Window = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
             }));
+            var signInPermits = configuration.GetValue("RateLimits:SignInStart:PermitsPerMinute", 120);
+            o.AddPolicy(SignInStartPolicy, http => RateLimitPartition.GetFixedWindowLimiter($"ip:{http.Connection.RemoteIpAddress}",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = signInPermits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = async (ctx, ct) =>
             {
                 var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
@@ -39,7 +44,7 @@ internal static class RateLimits
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests.",
-                        Detail = $"At most {permits} API requests a minute per token or person. Try again in {seconds} s.",
+                        Detail = $"Too many requests a minute from this person or address. Try again in {seconds} s.",
                         Extensions = { ["retryAfterSeconds"] = seconds },
                     },
                 });
@@ -48,8 +53,11 @@ internal static class RateLimits
         return services;
     }
 
-    private static string PartitionKey(HttpContext http) =>
-        BearerTokens.TokenIdOf(http.User) is { } token ? $"token:{token}"
-        : http.User.UserId() is { } user ? $"user:{user}"
+    /// <summary>
+    /// One budget per person, whether they come with the session or any number of tokens: minting tokens must not
+    /// multiply the limit. Anonymous callers share one per address.
+    /// </summary>
+    internal static string PartitionKey(HttpContext http) =>
+        http.User.UserId() is { } user ? $"user:{user}"
         : $"ip:{http.Connection.RemoteIpAddress}";
 }

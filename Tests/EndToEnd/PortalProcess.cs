@@ -112,6 +112,8 @@ public sealed class PortalProcess : IAsyncLifetime
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         psi.Environment["Demo__IdpBaseUrl"] = $"http://localhost:{_idpPort}";
         psi.Environment["Saml__BaseUrl"] = BaseUrl.ToString().TrimEnd('/');
+        // Refusal events are written when their window closes: short here, so tests read them back in seconds.
+        psi.Environment["Audit__RefusalWindowSeconds"] = "2";
         psi.Environment["Saml__IdentityProviders__0__Metadata"] = Path.Combine(_idpState, "metadata", "hospital.xml");
         psi.Environment["Saml__IdentityProviders__1__Metadata"] = Path.Combine(_idpState, "metadata", "university.xml");
         psi.Environment["Saml__SigningCertificate"] = Path.Combine(SpKeys, "signing.crt");

@@ -7,6 +7,9 @@ public static class AuditFeature
     {
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditServices>();
+        services.AddSingleton<RefusalAudit>();
+        services.AddSingleton<IRefusalRecorder>(sp => sp.GetRequiredService<RefusalAudit>());
+        services.AddHostedService(sp => sp.GetRequiredService<RefusalAudit>());
         return services;
     }
 

@@ -8,7 +8,8 @@ namespace Portal.Features.Exports;
 /// </summary>
 public static class ExportsFeature
 {
-    public static IServiceCollection AddExports(this IServiceCollection services) => services.AddSingleton<ExportServices>();
+    public static IServiceCollection AddExports(this IServiceCollection services) =>
+        services.AddSingleton<ExportServices>().AddSingleton<ExportSlots>();
 
     public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
     {

@@ -24,9 +24,16 @@ internal static class PassportApi
     }
 
     private static async Task<IResult> PermissionsAsync(
-        string user, HttpContext http, Caller caller, IDbContextFactory<PortalDb> dbs, VisaKeys keys, TimeProvider time, CancellationToken ct)
+        string user, Caller caller, IDbContextFactory<PortalDb> dbs, VisaKeys keys, TimeProvider time, PublicAddress address, CancellationToken ct)
     {
-        var o = await HandleAsync(dbs, keys, time, caller, user, $"{http.Request.Scheme}://{http.Request.Host}", ct);
+        // The issuer is configuration, never the Host header: a visa signed for a host the caller named would be a
+        // real-key signature over a forged issuer.
+        if (address.Origin is not { } issuer)
+        {
+            return new Failure(FailureKind.Unavailable, "passport.issuer_not_configured",
+                "Passports need the portal's public URL (Portal:PublicBaseUrl); ask its operator.").ToProblem();
+        }
+        var o = await HandleAsync(dbs, keys, time, caller, user, issuer, ct);
         return o.Failure is { } f ? f.ToProblem() : Results.Ok(o.Value);
     }
 

@@ -20,6 +20,7 @@ public static class PortalAuthentication
 
     /// <summary>Names the server-side <see cref="Sessions.PortalSession"/> this cookie belongs to.</summary>
     public const string SessionIdClaim = "portal_sid";
+    public const string SessionCookieName = "portal_session";
     public const string AuditorPolicy = "auditor";
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromHours(1);
     public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromHours(8);
@@ -35,7 +36,7 @@ public static class PortalAuthentication
             .AddScheme<AuthenticationSchemeOptions, Tokens.BearerTokens>(Tokens.BearerTokens.SchemeName, null)
             .AddCookie(o =>
             {
-                o.Cookie.Name = "portal_session";
+                o.Cookie.Name = SessionCookieName;
                 o.Cookie.HttpOnly = true;
                 // Lax, not Strict: the IdP's POST back to the ACS must still carry the pending-request cookie.
                 o.Cookie.SameSite = SameSiteMode.Lax;

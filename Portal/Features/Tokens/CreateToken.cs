@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Portal.Features.Tokens;
 
@@ -7,6 +8,9 @@ public static class CreateToken
 {
     public const int MaxLifetimeDays = 365;
     public static IReadOnlyList<string> OfferedScopes => Scopes.All;
+
+    /// <summary>Live (unrevoked, unexpired) tokens one person may hold: each is a credential to watch and revoke.</summary>
+    public const int MaxLivePerPerson = 20;
 
     public sealed record Input(string? Name, IReadOnlyList<string>? Scopes, int? ExpiresInDays);
 
@@ -51,6 +55,12 @@ public static class CreateToken
         }
 
         var now = services.Time.GetUtcNow();
+        await using var db = await services.Dbs.CreateDbContextAsync(ct);
+        if (await db.ApiTokens.CountAsync(t => t.UserId == me && t.RevokedAt == null && t.ExpiresAt > now, ct) >= MaxLivePerPerson)
+        {
+            return Failure.Conflict("token.limit_reached", "name",
+                $"You already hold {MaxLivePerPerson} live tokens; revoke one you no longer use first.");
+        }
         var value = TokenSecrets.New();
         var token = new ApiToken
         {
@@ -63,7 +73,6 @@ public static class CreateToken
             CreatedAt = now,
             ExpiresAt = now.AddDays(days),
         };
-        await using var db = await services.Dbs.CreateDbContextAsync(ct);
         db.Add(token);
         services.Audit.Add(db, "token.created", AuditOutcome.Success, caller.Actor,
             details: new { tokenId = token.Id, token.Name, token.Prefix, token.Scopes, token.ExpiresAt });

@@ -59,7 +59,16 @@ public static class ExportDataset
         await using var db = await services.Dbs.CreateDbContextAsync(http.RequestAborted);
         if (!decision.IsPermit)
         {
+            // export.denied below is the richer event (purpose, format, every reason): no second, generic one.
+            RefusalPolicy.MarkAudited(http);
             return await DeniedAsync(services, db, caller, id, decision, purposeText, format, http.RequestAborted);
+        }
+        // Taken before the source is opened: a refused export holds nothing.
+        var slots = http.RequestServices.GetRequiredService<ExportSlots>();
+        using var slot = slots.TryTake(me, id);
+        if (slot is null)
+        {
+            return slots.TooMany(http);
         }
         var prepared = await PrepareAsync(services, db, caller, question, decision, purposeText, format, input.Gzip ?? false, http.RequestAborted);
         if (prepared.Refusal is { } refusal)

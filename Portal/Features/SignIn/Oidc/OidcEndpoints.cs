@@ -16,5 +16,5 @@ internal static class OidcEndpoints
             }
             Discovery.LastChoiceCookie.Remember(http, chosen.DiscoveryId);
             return Results.Challenge(new AuthenticationProperties { RedirectUri = ReturnPath.SanitizeOrHome(returnUrl) }, [chosen.Scheme]);
-        }).AllowAnonymous();
+        }).AllowAnonymous().RequireRateLimiting(Hosting.RateLimits.SignInStartPolicy);
 }

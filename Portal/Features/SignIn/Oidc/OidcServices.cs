@@ -79,8 +79,22 @@ internal static class OidcServices
             services.GetRequiredService<Hosting.PortalMetrics>().SignInFailed("oidc", reason);
             ctx.Response.Redirect("/signin/failed?reason=" + Uri.EscapeDataString(reason));
         };
+        // Return URLs from the configured public URL, not the Host header (the handler keeps the message's
+        // redirect_uri for the token request, so both say the same).
+        o.Events.OnRedirectToIdentityProvider = ctx =>
+        {
+            if (ctx.HttpContext.RequestServices.GetRequiredService<PublicAddress>().Absolute(provider.CallbackPath) is { } callback)
+            {
+                ctx.ProtocolMessage.RedirectUri = callback;
+            }
+            return Task.CompletedTask;
+        };
         o.Events.OnRedirectToIdentityProviderForSignOut = ctx =>
         {
+            if (ctx.HttpContext.RequestServices.GetRequiredService<PublicAddress>().Absolute(provider.SignedOutCallbackPath) is { } signedOut)
+            {
+                ctx.ProtocolMessage.PostLogoutRedirectUri = signedOut;
+            }
             if (ctx.Properties.Items.Remove(IdTokenHintItem, out var hint) && hint is not null)
             {
                 ctx.ProtocolMessage.IdTokenHint = hint;

@@ -5,16 +5,25 @@ using Portal.Data;
 namespace Portal.Features.SignIn.Saml;
 
 /// <summary>Keeps pending AuthnRequests server-side, bound to the browser by a cookie nonce, usable once.</summary>
-public sealed class PendingSignInStore(IDbContextFactory<PortalDb> dbs, SamlServiceProviderOptions sp, TimeProvider time)
+public sealed class PendingSignInStore(IDbContextFactory<PortalDb> dbs, SamlServiceProviderOptions sp, TimeProvider time, IConfiguration configuration)
 {
     public const string BindingCookie = "portal_saml_binding";
+    public const string TooManyPendingCode = "signin.too_many_pending";
 
-    public async Task SaveAsync(PendingAuthnRequest pending, string browserNonce, CancellationToken ct)
+    /// <summary>Unfinished sign-ins kept at once (Saml:MaxPendingSignIns): anonymous starts must not grow a table without bound.</summary>
+    private readonly int _maxPending = Math.Max(1, configuration.GetValue("Saml:MaxPendingSignIns", 5000));
+
+    /// <summary>Remembers the request; false (nothing kept) when <see cref="TooManyPendingCode"/> applies.</summary>
+    public async Task<bool> SaveAsync(PendingAuthnRequest pending, string browserNonce, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(pending);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         await db.Database.ExecuteSqlAsync($"DELETE FROM saml_pending_sign_ins WHERE expires_at < {now}", ct);
+        if (await db.Set<PendingSignIn>().CountAsync(ct) >= _maxPending)
+        {
+            return false;
+        }
         db.Add(new PendingSignIn
         {
             RelayState = pending.RelayState,
@@ -26,6 +35,7 @@ public sealed class PendingSignInStore(IDbContextFactory<PortalDb> dbs, SamlServ
             ExpiresAt = pending.CreatedAt + sp.PendingRequestLifetime,
         });
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     /// <summary>

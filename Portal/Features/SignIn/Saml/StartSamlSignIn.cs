@@ -5,7 +5,7 @@ namespace Portal.Features.SignIn.Saml;
 /// <summary>GET /saml/login: an HTTP-Redirect AuthnRequest to the chosen IdP, remembered as a pending sign-in.</summary>
 internal static class StartSamlSignIn
 {
-    internal static RouteHandlerBuilder Map(RouteGroupBuilder saml) => saml.MapGet("/login", HandleAsync);
+    internal static RouteHandlerBuilder Map(RouteGroupBuilder saml) => saml.MapGet("/login", HandleAsync).RequireRateLimiting(Hosting.RateLimits.SignInStartPolicy);
 
     /// <summary>
     /// Starts a sign-in at the chosen IdP. The choice comes from the portal's own page (<c>idp</c>) or from an
@@ -27,7 +27,13 @@ internal static class StartSamlSignIn
         Discovery.LastChoiceCookie.Remember(http, provider.EntityId);
         var redirect = requests.Build(provider, ReturnPath.SanitizeOrHome(returnUrl));
         var nonce = PendingSignInStore.NewNonce();
-        await pending.SaveAsync(redirect.Pending, nonce, ct);
+        if (!await pending.SaveAsync(redirect.Pending, nonce, ct))
+        {
+            http.Response.Headers.RetryAfter = "60";
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many sign-ins in progress.",
+                detail: "The portal is waiting on too many unfinished sign-ins; try again in a minute.",
+                extensions: new Dictionary<string, object?> { ["code"] = PendingSignInStore.TooManyPendingCode });
+        }
         http.Response.Cookies.Append(PendingSignInStore.BindingCookie, nonce, new CookieOptions
         {
             HttpOnly = true,
