@@ -67,8 +67,7 @@ public static class ExplainAccess
         var reasons = decision.Explain().Select(r => new ReasonDto(r.Code, r.Sentence)).ToList();
         // A denial's reasons would tell someone who neither sees the dataset nor holds a grant on it that its id exists
         // (grant.none rather than dataset.unknown): they get the answer an id that names nothing gets. Visibility is the person's.
-        if (!decision.IsPermit && reasons.Any(r => r.Code == "grant.none") && !services.Engine.Decide(new AccessQuestion(me, PolicyAction.ViewMetadata, datasetId, services.Time.GetUtcNow(),
-                default, Client.Ui)).IsPermit)
+        if (DatasetExistence.IsHiddenFrom(services.Engine, me, datasetId, decision, services.Time.GetUtcNow()))
         {
             reasons = [new ReasonDto("dataset.unknown", "There is no such dataset or VO.")];
         }

@@ -90,8 +90,7 @@ public static class ExportDataset
         // Someone who neither sees the dataset in a catalogue nor holds a grant on it learns nothing from its id: the
         // same 404 as for an id that names nothing (the audit above keeps the policy's real reasons). Visibility is the
         // person's, not the token's; a grantee still hears why (withdrawn, expired, another purpose).
-        if (code == UnknownDataset || (reasons.Any(r => r.Code == "grant.none") && !services.Engine.Decide(new AccessQuestion(
-                caller.UserId!.Value, PolicyAction.ViewMetadata, id, services.Time.GetUtcNow(), default, Client.Ui)).IsPermit))
+        if (DatasetExistence.IsHiddenFrom(services.Engine, caller.UserId!.Value, id, decision, services.Time.GetUtcNow()))
         {
             return ExportProblems.Problem(StatusCodes.Status404NotFound, UnknownDataset, "Not found.", "There is no such dataset, or you may not see it.");
         }
