@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Anonymized export benchmark: Portal.Connectors' CSV export of the demo `patients` table (pseudonymized id,
-# MRN and names dropped, birth date -> year, postcode -> 3 digits, consent filter, k = 5; profile
-# deploy/demo/patients-profile.json) against `psql -c "COPY patients TO STDOUT CSV"` of the raw table, same
+# Anonymized export benchmark: Portal.Connectors' CSV export of the demo `patients` table with the demo profile
+# (deploy/demo/patients-profile.json: pseudonymized id, MRN and names dropped, quasi-identifiers generalized by
+# built hierarchies as the automatic search chose them, consent filter, k = 5) against `psql -c "COPY patients TO STDOUT CSV"` of the raw table, same
 # cluster, same run, both to /dev/null. Rows/s = table rows / wall-clock seconds.
 # Headline (warm): what the portal's HTTP export gets from a running process: one `export-run` process per
 # repetition does WARM_UPS untimed exports, then TIMED exports timed in-process (query to last byte); the
