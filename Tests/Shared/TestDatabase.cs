@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Npgsql;
 
 namespace Portal.Tests.Infrastructure;
@@ -54,5 +56,29 @@ public sealed class TestDatabase : IAsyncDisposable, IDisposable
     {
         Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The demo hospital table exactly as deploy makes it: psql runs deploy/demo/hospital.sql (PostgreSQL's own
+    /// random(), seeded) in this database.
+    /// </summary>
+    public void LoadHospital(string hospitalSql, int patients)
+    {
+        var server = new NpgsqlConnectionStringBuilder(Server);
+        var psi = new ProcessStartInfo("psql") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-h", server.Host!, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", server.Username!,
+                     "-d", Name, "-q", "-v", $"patients={patients}", "-v", "seed=0.42", "-f", hospitalSql })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment["PGPASSWORD"] = server.Password;
+        using var psql = Process.Start(psi)!;
+        var error = psql.StandardError.ReadToEndAsync();
+        psql.StandardOutput.ReadToEnd();
+        psql.WaitForExit();
+        if (psql.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"psql -f {hospitalSql} failed: {error.Result}");
+        }
     }
 }

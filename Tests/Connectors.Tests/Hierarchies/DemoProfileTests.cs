@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Npgsql;
@@ -24,7 +23,7 @@ public sealed class DemoProfileTests : IDisposable
     [Fact]
     public async Task The_demo_researcher_receives_most_consenting_rows_at_k_5()
     {
-        RunHospitalSql(_db, patients: 100_000);
+        _db.LoadHospital(Path.Combine(RepoPaths.Root, "deploy", "demo", "hospital.sql"), patients: 100_000);
         var profile = await AnonymizationProfile.LoadAsync(Path.Combine(RepoPaths.Root, "deploy", "demo", "patients-profile.json"));
         var source = new PostgresSource(new PostgresSourceOptions { ConnectionString = _db.ConnectionString, Relation = "patients" });
 
@@ -78,23 +77,5 @@ public sealed class DemoProfileTests : IDisposable
         Assert.All(chosen, l => Assert.Equal(profile.Find(l.Key)!.Transform.Level, l.Value));
         Assert.Equal(4, chosen.Count);
         Assert.Equal(result.RowsKept, rowsWritten);
-    }
-
-    /// <summary>The demo table exactly as deploy makes it: psql runs deploy/demo/hospital.sql (PostgreSQL's own random(), seeded).</summary>
-    private static void RunHospitalSql(TestDatabase db, int patients)
-    {
-        var server = new NpgsqlConnectionStringBuilder(TestDatabase.Server);
-        var psi = new ProcessStartInfo("psql") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-h", server.Host!, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", server.Username!,
-                     "-d", db.Name, "-q", "-v", $"patients={patients}", "-v", "seed=0.42", "-f", Path.Combine(RepoPaths.Root, "deploy", "demo", "hospital.sql") })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        psi.Environment["PGPASSWORD"] = server.Password;
-        using var psql = Process.Start(psi)!;
-        var error = psql.StandardError.ReadToEndAsync();
-        psql.StandardOutput.ReadToEnd();
-        psql.WaitForExit();
-        Assert.True(psql.ExitCode == 0, $"psql -f deploy/demo/hospital.sql failed: {error.Result}");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Portal.Tests.Infrastructure;
@@ -16,22 +15,8 @@ public class HospitalPortalFactory : PortalFactory
 
     public string HospitalConnectionString => _hospital.ConnectionString;
 
-    public HospitalPortalFactory()
-    {
-        var server = new NpgsqlConnectionStringBuilder(TestDatabase.Server);
-        var psi = new ProcessStartInfo("psql") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-h", server.Host!, "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", server.Username!,
-                     "-d", _hospital.Name, "-q", "-v", $"patients={Patients}", "-v", "seed=0.42", "-f", Path.Combine(RepoPaths.Root, "deploy", "demo", "hospital.sql") })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        psi.Environment["PGPASSWORD"] = server.Password;
-        using var psql = Process.Start(psi)!;
-        var error = psql.StandardError.ReadToEndAsync();
-        psql.StandardOutput.ReadToEnd();
-        psql.WaitForExit();
-        Assert.True(psql.ExitCode == 0, $"psql -f deploy/demo/hospital.sql failed: {error.Result}");
-    }
+    public HospitalPortalFactory() =>
+        _hospital.LoadHospital(Path.Combine(RepoPaths.Root, "deploy", "demo", "hospital.sql"), Patients);
 
     protected override IEnumerable<KeyValuePair<string, string>> ExtraSettings
     {

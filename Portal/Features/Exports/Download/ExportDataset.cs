@@ -92,13 +92,12 @@ public static class ExportDataset
         // person's, not the token's; a grantee still hears why (withdrawn, expired, another purpose).
         if (DatasetExistence.IsHiddenFrom(services.Engine, caller.UserId!.Value, id, decision, services.Time.GetUtcNow()))
         {
-            return ExportProblems.Problem(StatusCodes.Status404NotFound, UnknownDataset, "Not found.", "There is no such dataset, or you may not see it.");
+            return ExportProblems.Problem(StatusCodes.Status404NotFound, DatasetExistence.UnknownCode, "Not found.", "There is no such dataset, or you may not see it.");
         }
         return ExportProblems.Problem(StatusCodes.Status403Forbidden, code, "Export not permitted.", string.Join(" ", reasons.Select(r => r.Sentence)),
             new Dictionary<string, object?> { ["reasons"] = reasons.Select(r => new { code = r.Code, sentence = r.Sentence }).ToList() });
     }
 
-    private const string UnknownDataset = "dataset.unknown";
 
     private sealed record Prepared(PermittedExport? Export, IResult? Refusal);
 
