@@ -25,6 +25,8 @@ public sealed class PortalDb(DbContextOptions<PortalDb> options) : DbContext(opt
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<VisaSigningKey> VisaSigningKeys => Set<VisaSigningKey>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<SiteAgent> SiteAgents => Set<SiteAgent>();
+    public DbSet<SiteEnrollment> SiteEnrollments => Set<SiteEnrollment>();
 
     /// <summary>ASP.NET Data Protection keys, shared by every instance (cookies, protected connector passwords).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -55,6 +55,9 @@ public enum ConnectorKind
     PostgreSql,
     Csv,
     Parquet,
+
+    /// <summary>Behind a site agent: the agent holds the source and its credentials; the portal names the site dataset only.</summary>
+    Agent,
 }
 
 /// <summary>Where the data lives. Secrets are never stored in clear: the password is Data-Protection ciphertext.</summary>
@@ -75,6 +78,10 @@ public sealed class ConnectorSettings
     public string? FilePath { get; set; }
     public string? Delimiter { get; set; }
     public string? Encoding { get; set; }
+
+    // Agent sources: which agent, and the dataset's name in that agent's site policy.
+    public Guid? AgentId { get; set; }
+    public string? SiteDataset { get; set; }
 }
 
 /// <summary>One column as the owner classified it.</summary>

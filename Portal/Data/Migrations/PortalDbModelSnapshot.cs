@@ -920,6 +920,137 @@ namespace Portal.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Portal.Data.Entities.SiteAgent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<DateTimeOffset>("EnrolledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("enrolled_at");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<string>("HostName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("host_name");
+
+                    b.Property<DateTimeOffset?>("LastContactAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_contact_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("public_key");
+
+                    b.PrimitiveCollection<List<string>>("SiteDatasets")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("site_datasets");
+
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_site_agents");
+
+                    b.HasIndex("Fingerprint")
+                        .IsUnique()
+                        .HasDatabaseName("ix_site_agents_fingerprint");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_site_agents_owner_id");
+
+                    b.HasIndex("OwnerId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_site_agents_owner_id_name");
+
+                    b.ToTable("site_agents", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.SiteEnrollment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("AgentName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("agent_name");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_id");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_site_enrollments");
+
+                    b.HasIndex("AgentId")
+                        .HasDatabaseName("ix_site_enrollments_agent_id");
+
+                    b.HasIndex("CodeHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_site_enrollments_code_hash");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_site_enrollments_owner_id");
+
+                    b.ToTable("site_enrollments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_site_enrollment_expiry", "expires_at > created_at");
+
+                            t.HasCheckConstraint("ck_site_enrollment_hash", "octet_length(code_hash) = 32");
+                        });
+                });
+
             modelBuilder.Entity("Portal.Data.Entities.User", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1387,6 +1518,8 @@ namespace Portal.Data.Migrations
                         {
                             b1.Property<Guid>("DatasetId");
 
+                            b1.Property<Guid?>("AgentId");
+
                             b1.Property<string>("Database");
 
                             b1.Property<string>("Delimiter");
@@ -1407,6 +1540,8 @@ namespace Portal.Data.Migrations
                             b1.Property<string>("Relation");
 
                             b1.Property<string>("Schema");
+
+                            b1.Property<string>("SiteDataset");
 
                             b1.Property<string>("Username");
 
@@ -1702,6 +1837,34 @@ namespace Portal.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_notifications_users_user_id");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.SiteAgent", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.User", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_site_agents_users_owner_id");
+
+                    b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("Portal.Data.Entities.SiteEnrollment", b =>
+                {
+                    b.HasOne("Portal.Data.Entities.SiteAgent", null)
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_site_enrollments_site_agents_agent_id");
+
+                    b.HasOne("Portal.Data.Entities.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_site_enrollments_users_owner_id");
                 });
 
             modelBuilder.Entity("Portal.Data.Entities.User", b =>
