@@ -11,6 +11,7 @@ using Portal.Features.Me;
 using Portal.Features.Notifications;
 using Portal.Features.Passports;
 using Portal.Features.SignIn;
+using Portal.Features.Sites;
 using Portal.Features.Tokens;
 using Portal.Features.VirtualOrganizations;
 
@@ -44,6 +45,7 @@ public static class PortalApp
         services.AddAccess();
         services.AddDatasets();
         services.AddExports();
+        services.AddSites();
 
         services.AddDataProtection().PersistKeysToDbContext<PortalDb>().SetApplicationName("vo-data-portal");
         services.AddSignIn(builder.Configuration, builder.Environment);
@@ -95,6 +97,8 @@ public static class PortalApp
         api.MapExports();
         api.MapNotifications();
         api.MapAccess();
+        api.MapSites();
+        app.MapSiteLink();
 
         app.MapSignIn();
 
