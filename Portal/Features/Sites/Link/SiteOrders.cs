@@ -24,6 +24,9 @@ public sealed record SiteOrderDraft(
     bool Gzip = false,
     int RowLimit = 0);
 
+/// <summary>A small answer of a site: its bytes and the signed manifest that closed it.</summary>
+public sealed record SiteAnswer(byte[] Body, SiteOrderEnd End);
+
 /// <summary>
 /// Sends signed orders to connected agents and waits for each one's Deliver call. An order lives at most
 /// <see cref="OrderLimits.MaxLifetime"/>; the agent's answer (accepted, or refused with the site's reason) must come
@@ -93,6 +96,34 @@ public sealed class SiteOrders(AgentSessions sessions, OrderSigningKey key, ILog
             return Refused(refusal, call.Opening.RefusalMessage);
         }
         return new SiteOrderCall(session, pending, call);
+    }
+
+    /// <summary>
+    /// An order whose answer is small (a schema, a preview): its bytes collected, up to <paramref name="maxBytes"/>
+    /// (more is the site misbehaving: refused, not buffered), and how it ended.
+    /// </summary>
+    public async Task<Outcome<SiteAnswer>> AskAsync(SiteOrderDraft draft, int maxBytes, CancellationToken ct)
+    {
+        var opened = await OpenAsync(draft, ct);
+        if (opened.Failure is { } refused)
+        {
+            return refused;
+        }
+        await using var call = opened.Value!;
+        using var body = new MemoryStream();
+        await foreach (var chunk in call.ChunksAsync(ct))
+        {
+            if (body.Length + chunk.Length > maxBytes)
+            {
+                call.Cancel("site.answer.too_large");
+                return new Failure(FailureKind.Unavailable, "site.answer.too_large", $"The site's answer is larger than {maxBytes:N0} bytes.");
+            }
+            body.Write(chunk.Span);
+        }
+        var end = call.End!;
+        return end.Completed
+            ? new SiteAnswer(body.ToArray(), end)
+            : new Failure(FailureKind.Unavailable, end.Code ?? "site.delivery.malformed", end.Message ?? SiteLinkException.Describe(end.Code ?? ""));
     }
 
     private static Order Build(SiteOrderDraft d, DateTimeOffset now)
