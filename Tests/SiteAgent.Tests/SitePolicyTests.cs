@@ -119,8 +119,11 @@ public sealed class SitePolicyTests
     public void A_grant_that_had_its_rows_today_is_refused_until_the_next_utc_day()
     {
         var order = Fresh();
-        Assert.True(_rows.TryTake(order.GrantId, 100, 100));
-        Assert.False(_rows.TryTake(order.GrantId, 1, 100));
+        Assert.True(_rows.TryTake(order.GrantId, 60, 100));
+        Assert.Null(_policy.Check(order, _profile));
+        // An export that asks for more than is left is cut, and the rest of the day is spent with it.
+        Assert.False(_rows.TryTake(order.GrantId, 41, 100));
+        Assert.Equal(100, _rows.SentToday(order.GrantId));
         Assert.Equal(SiteCodes.DailyRowsExceeded, _policy.Check(order, _profile)!.Code);
         var other = Fresh();
         Assert.Null(_policy.Check(other, _profile));

@@ -51,7 +51,7 @@ public sealed class LinkClient(Uri portal, LinkSession session, Backoff backoff,
                 wait = backoff.Next(attempt++);
                 logger.LogWarning("The link to {Portal} failed: {Error}. Dialling again in {Wait:0.0} s", portal, Describe(e), wait.TotalSeconds);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is RpcException or OperationCanceledException)
             {
                 break;
             }

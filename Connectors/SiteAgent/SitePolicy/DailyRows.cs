@@ -30,7 +30,10 @@ public sealed class DailyRows(TimeProvider clock)
     /// <summary>Counts rows that left without being counted as they streamed (compressed or Parquet exports).</summary>
     public void AddToday(string grantId, long rows) => Add(grantId, rows, clock.GetUtcNow());
 
-    /// <summary>Takes <paramref name="rows"/> from today's allowance of the grant; false (and nothing taken) when that would pass <paramref name="cap"/>.</summary>
+    /// <summary>
+    /// Takes <paramref name="rows"/> from today's allowance of the grant. When that would pass <paramref name="cap"/>
+    /// the export asking is cut, and the day's allowance counts as spent: false.
+    /// </summary>
     public bool TryTake(string grantId, long rows, long cap)
     {
         lock (_lock)
@@ -39,6 +42,7 @@ public sealed class DailyRows(TimeProvider clock)
             var sent = _sent.GetValueOrDefault(key);
             if (sent + rows > cap)
             {
+                _sent[key] = Math.Max(sent, cap);
                 return false;
             }
             _sent[key] = sent + rows;
