@@ -76,6 +76,33 @@ public sealed class LinkTests
     }
 
     [Fact]
+    public async Task A_preview_lets_only_its_first_rows_leave_and_a_checkpoint_is_kept_in_the_site_log()
+    {
+        await using var site = await SiteUnderTest.StartAsync(patients: 500);
+        var portal = site.Portal;
+        var order = PortalKey.NewOrder(FakePortal.AgentId, DateTimeOffset.UtcNow, OrderKind.Preview);
+        order.RowLimit = 3;
+        await portal.SendAsync(portal.Key.Sign(order));
+        var delivered = await portal.DeliveryOf(order.OrderId).WaitAsync(Wait);
+
+        Assert.NotNull(delivered.Closing);
+        var lines = Encoding.UTF8.GetString(delivered.Data.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, l => Assert.Equal(2, JsonDocument.Parse(l).RootElement.EnumerateObject().Count()));
+        var completed = await site.LoggedAsync(order.OrderId, SiteLogEvents.Completed, Wait);
+        Assert.Equal(3, completed.Rows);
+
+        await portal.Outgoing.Writer.WriteAsync(new PortalMessage { Checkpoint = new Checkpoint { Body = Google.Protobuf.ByteString.CopyFromUtf8("head"), Signature = Google.Protobuf.ByteString.CopyFromUtf8("sig") } });
+        var until = DateTime.UtcNow + Wait;
+        while (!site.Log().Any(e => e.Event == SiteLogEvents.Checkpoint) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal(Convert.ToBase64String("head"u8), site.Log().Single(e => e.Event == SiteLogEvents.Checkpoint).CheckpointBody);
+        Assert.True(SiteLogVerifier.Verify(site.LogPath).Valid);
+    }
+
+    [Fact]
     public async Task An_order_beyond_the_site_policy_is_refused_in_its_opening_and_in_the_site_log()
     {
         await using var site = await SiteUnderTest.StartAsync();

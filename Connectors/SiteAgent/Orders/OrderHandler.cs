@@ -80,11 +80,19 @@ public sealed class OrderHandler(AgentIdentity identity, OrderChecks checks, Sit
             last = new Delivery { Closing = new Closing { ManifestJson = result.ManifestJson, Signature = ByteString.CopyFrom(signature) } };
             logger.LogInformation("Order {OrderId} completed: {Rows} rows, {Bytes} bytes", order.OrderId, result.Rows, output.BytesSent);
         }
-        catch (Exception e) when (e is OrderFailedException or RpcException or OperationCanceledException)
+#pragma warning disable CA1031 // Whatever stopped the work, the portal must hear that the order ended, and the site log must say so.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             var failed = e as OrderFailedException;
             var code = registration.Cancelled ? SiteCodes.Cancelled : failed?.Code ?? SiteCodes.Failed;
-            var message = registration.Cancelled ? "the order was cancelled" : e.Message;
+            // Only the pipeline's and the connectors' sentences are known never to quote a value; others stay at the site.
+            var message = registration.Cancelled ? "the order was cancelled"
+                : failed?.Message ?? (e is RpcException r ? $"the link failed ({r.StatusCode})" : $"the agent could not finish the order ({e.GetType().Name})");
+            if (failed is null && e is not (RpcException or OperationCanceledException))
+            {
+                logger.LogError(e, "Order {OrderId} failed at the site", order.OrderId);
+            }
             var cancelled = code == SiteCodes.Cancelled;
             await log.AppendAsync(Entry(order, cancelled ? SiteLogEvents.Cancelled : SiteLogEvents.Failed) with
             {
