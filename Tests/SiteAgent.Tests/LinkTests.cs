@@ -189,6 +189,24 @@ public sealed class LinkTests
         Assert.Equal(SiteCodes.DailyRowsExceeded, (await portal.DeliveryOf(next.OrderId).WaitAsync(Wait)).Opening!.RefusalCode);
     }
 
+    [Theory]
+    [InlineData("csv", true)]
+    [InlineData("parquet", false)]
+    public async Task A_compressed_or_parquet_export_past_the_cap_ends_failed_not_closed(string format, bool gzip)
+    {
+        await using var site = await SiteUnderTest.StartAsync(patients: 2000, dailyCap: 1000);
+        var portal = site.Portal;
+        var order = PortalKey.NewOrder(FakePortal.AgentId, DateTimeOffset.UtcNow);
+        order.Format = format;
+        order.Gzip = gzip;
+        await portal.SendAsync(portal.Key.Sign(order));
+        var delivered = await portal.DeliveryOf(order.OrderId).WaitAsync(Wait);
+
+        Assert.Null(delivered.Closing);
+        Assert.Equal(SiteCodes.DailyRowsExceeded, delivered.Failed!.Code);
+        Assert.Equal(2000, (await site.LoggedAsync(order.OrderId, SiteLogEvents.Failed, Wait)).Rows);
+    }
+
     [Fact]
     public async Task A_second_enrollment_into_the_same_state_is_refused_and_a_disabled_agent_keeps_asking()
     {
