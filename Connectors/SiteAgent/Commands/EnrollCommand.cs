@@ -51,6 +51,10 @@ public static class EnrollCommand
                     Proof = ByteString.CopyFrom(SiteKeys.Sign(key, SignedPayloads.Enrollment(code, publicKey))),
                 }, cancellationToken: cancellationToken);
             }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            {
+                throw new SiteAgentException($"cannot reach the portal at {portalUri} ({e.StatusCode}): {e.Status.Detail}");
+            }
             catch (RpcException e)
             {
                 throw new SiteAgentException($"the portal refused the enrollment ({e.StatusCode}): {e.Status.Detail}");
