@@ -192,6 +192,7 @@ public sealed class LinkTests
     [Theory]
     [InlineData("csv", true)]
     [InlineData("parquet", false)]
+    [InlineData("jsonlines", true)]
     public async Task A_compressed_or_parquet_export_past_the_cap_ends_failed_not_closed(string format, bool gzip)
     {
         await using var site = await SiteUnderTest.StartAsync(patients: 2000, dailyCap: 1000);

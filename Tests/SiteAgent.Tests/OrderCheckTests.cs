@@ -72,6 +72,15 @@ public sealed class OrderCheckTests : IDisposable
     }
 
     [Fact]
+    public void Agent_ids_that_are_guids_match_in_any_spelling()
+    {
+        var id = Guid.NewGuid();
+        Assert.True(OrderChecks.SameAgent(id.ToString("D"), id.ToString("N").ToUpperInvariant()));
+        Assert.False(OrderChecks.SameAgent(id.ToString("D"), Guid.NewGuid().ToString("D")));
+        Assert.False(OrderChecks.SameAgent("agent-1", "Agent-1"));
+    }
+
+    [Fact]
     public void An_order_valid_for_more_than_a_minute_is_refused()
     {
         var order = Fresh();

@@ -64,16 +64,18 @@ public static class EnrollCommand
         {
             throw new SiteAgentException("the portal's answer names no agent id or no order key");
         }
+        // The portal signs and checks with the id's canonical spelling ("D"), so the agent keeps that one.
+        var agentId = Guid.TryParse(reply.AgentId, out var id) ? id.ToString("D") : reply.AgentId;
         new EnrollmentState
         {
-            AgentId = reply.AgentId,
+            AgentId = agentId,
             Name = reply.Name,
             Portal = portalUri.ToString(),
             OrderKey = reply.OrderKey.ToBase64(),
             PortalId = reply.PortalId,
             EnrolledAt = DateTimeOffset.UtcNow,
         }.Write(state);
-        await output.WriteLineAsync($"enrolled as agent {reply.AgentId} ({reply.Name}); pinned the portal's order key {SiteKeys.Fingerprint(reply.OrderKey.Span)}").ConfigureAwait(false);
+        await output.WriteLineAsync($"enrolled as agent {agentId} ({reply.Name}); pinned the portal's order key {SiteKeys.Fingerprint(reply.OrderKey.Span)}").ConfigureAwait(false);
         return 0;
     }
 

@@ -36,7 +36,7 @@ public sealed class OrderChecks(byte[] pinnedOrderKey, string agentId, NonceRegi
         {
             return Refuse(order, SiteCodes.SignatureInvalid, "the order is not signed by the portal this agent enrolled with");
         }
-        if (order.AgentId != agentId)
+        if (!SameAgent(order.AgentId, agentId))
         {
             return Refuse(order, SiteCodes.WrongAgent, "the order is addressed to another agent");
         }
@@ -69,6 +69,10 @@ public sealed class OrderChecks(byte[] pinnedOrderKey, string agentId, NonceRegi
         }
         return new OrderCheck(order, null);
     }
+
+    /// <summary>Agent ids are GUIDs at the portal: any spelling of the same GUID is the same agent.</summary>
+    public static bool SameAgent(string a, string b) =>
+        Guid.TryParse(a, out var x) && Guid.TryParse(b, out var y) ? x == y : string.Equals(a, b, StringComparison.Ordinal);
 
     /// <summary>An order without a profile (DESCRIBE) carries neither a profile nor its hash; any other must match.</summary>
     private static bool ProfileMatches(Order order, string profileJson)

@@ -91,7 +91,8 @@ public sealed class OrderWork(SiteConfig config, SiteSources sources, PseudonymS
     private static ExportFormat ParseFormat(string format) => format.ToLowerInvariant() switch
     {
         "" or "csv" => ExportFormat.Csv,
-        "jsonl" => ExportFormat.JsonLines,
+        // The proto says jsonl; the enum's own name is accepted too.
+        "jsonl" or "jsonlines" => ExportFormat.JsonLines,
         "parquet" => ExportFormat.Parquet,
         _ => throw new ConnectorException("site.order.format_unknown", $"the export format '{format}' is not csv, jsonl or parquet"),
     };

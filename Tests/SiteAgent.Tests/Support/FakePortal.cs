@@ -15,7 +15,7 @@ namespace Portal.Connectors.SiteAgent.Tests.Support;
 public sealed class FakePortal : SiteLink.SiteLinkBase
 {
     public const string Code = "one-time-code";
-    public const string AgentId = "agent-0001";
+    public const string AgentId = "6c1f0a52-3e8b-4b8e-9a55-0d2f1c7e9b31";
 
     public PortalKey Key { get; } = new();
     public byte[]? AgentPublicKey { get; private set; }
@@ -50,7 +50,8 @@ public sealed class FakePortal : SiteLink.SiteLinkBase
             throw new RpcException(new Status(StatusCode.InvalidArgument, "the proof does not match the key"));
         }
         AgentPublicKey = request.PublicKey.ToByteArray();
-        return Task.FromResult(new EnrollReply { AgentId = AgentId, Name = "hospital", OrderKey = ByteString.CopyFrom(Key.PublicKey), PortalId = "portal-test" });
+        // Another spelling of the same GUID: the agent keeps the canonical one, which the portal signs and checks with.
+        return Task.FromResult(new EnrollReply { AgentId = Guid.Parse(AgentId).ToString("N"), Name = "hospital", OrderKey = ByteString.CopyFrom(Key.PublicKey), PortalId = "portal-test" });
     }
 
     public override async Task Connect(IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<PortalMessage> responseStream, ServerCallContext context)
