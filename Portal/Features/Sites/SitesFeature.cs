@@ -12,6 +12,8 @@ public static class SitesFeature
     {
         services.AddGrpc();
         services.AddSingleton<OrderSigningKey>();
+        services.AddSingleton<AgentSessions>().AddSingleton<SiteOrders>().AddSingleton<SiteLinkServices>();
+        services.AddHostedService<SiteAgentChanges>();
         return services;
     }
 
@@ -19,7 +21,8 @@ public static class SitesFeature
 
     public static IEndpointRouteBuilder MapSiteLink(this IEndpointRouteBuilder app)
     {
-        app.MapGrpcService<SiteLinkService>();
+        // No cookie or token here: every call proves itself with the agent's key (Connect's challenge, Deliver's opening).
+        app.MapGrpcService<SiteLinkService>().AllowAnonymous();
         return app;
     }
 }
