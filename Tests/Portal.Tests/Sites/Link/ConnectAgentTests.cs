@@ -2,9 +2,9 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Connectors.Sites;
-using Portal.Tests.Infrastructure;
 using Portal.Connectors.Sites.Protocol;
 using Portal.Features.Sites.Link;
+using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Sites.Link;
 

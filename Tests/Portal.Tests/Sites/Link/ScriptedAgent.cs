@@ -3,9 +3,9 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Portal.Connectors.Sites;
-using Portal.Tests.Infrastructure;
 using Portal.Connectors.Sites.Protocol;
 using Portal.Data;
+using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Sites.Link;
 
@@ -41,7 +41,12 @@ internal sealed class ScriptedAgent : IAsyncDisposable
         db.Users.Add(owner);
         db.SiteAgents.Add(new SiteAgent
         {
-            Id = agent.Id, OwnerId = owner.Id, Name = name, PublicKey = spki, Fingerprint = SiteKeys.Fingerprint(spki), EnrolledAt = DateTimeOffset.UtcNow,
+            Id = agent.Id,
+            OwnerId = owner.Id,
+            Name = name,
+            PublicKey = spki,
+            Fingerprint = SiteKeys.Fingerprint(spki),
+            EnrolledAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync();
         return agent;
