@@ -28,7 +28,14 @@ public sealed class AgentHost : IAsyncDisposable
         var (state, key) = EnrollmentState.Load(config.StateDirectory);
         var secret = PseudonymSecret.Load(config.PseudonymSecretFile);
         var identity = new AgentIdentity(state.AgentId, key);
-        var (log, entries) = SiteLogFile.Open(Path.Combine(config.StateDirectory, SiteLogFile.FileName), clock);
+        var logPath = Path.Combine(config.StateDirectory, SiteLogFile.FileName);
+        if (SiteLogVerifier.Verify(logPath) is { Valid: false } broken)
+        {
+            // Reported, not fatal: refusing to start would let whoever edited the log stop the site. (A line that cannot be
+            // read at all does stop the start, in SiteLogFile.Open: the agent could not continue its chain.)
+            loggers.CreateLogger<AgentHost>().LogError("The site log {Path} is broken at sequence number {Seq}: {Reason}", logPath, broken.BadSeq, broken.Reason);
+        }
+        var (log, entries) = SiteLogFile.Open(logPath, clock);
         var nonces = new NonceRegistry(clock);
         var rows = new DailyRows(clock);
         SiteLogReplay.Restore(entries, nonces, rows, clock);
