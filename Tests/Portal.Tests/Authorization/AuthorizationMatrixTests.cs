@@ -100,6 +100,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         new("POST", "/api/vos/{otherVo}/join-requests", """{"message":"May I join?"}""", "401 201 201 409 409 201 201 201 201"),
         new("POST", "/api/datasets", RegisterPostgres, "401 201 201 201 201 201 201 201 201"),
         new("POST", "/api/datasets/upload", UploadCsv, "401 201 201 201 201 201 201 201 201"),
+        // Nobody here has a site agent: an agent id is refused alike for everyone (someone else's would be too).
+        new("POST", "/api/datasets/site", """{"name":"At the site","agentId":"0b7f2c1e-0000-4000-8000-00000000a9e0","siteDataset":"patients"}""", "401 400 400 400 400 400 400 400 400"),
     ];
 
     private static string Request(string dataset) =>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Connectors;
 using Portal.Connectors.Sites.Protocol;
+using Portal.Connectors.Writers;
 using Portal.Data;
 using Portal.Features.Sites.Link;
 using Portal.Policy.Model;
@@ -35,7 +36,7 @@ internal static class SiteOrderFor
             Columns: request.Columns,
             RequesterRef: services.OrderKey.RequesterRef(requester),
             VoIds: vos,
-            Format: request.Format.ToString().ToLowerInvariant(),
+            Format: request.Format switch { ExportFormat.JsonLines => "jsonl", ExportFormat.Parquet => "parquet", _ => "csv" },
             Gzip: request.Gzip);
     }
 }
