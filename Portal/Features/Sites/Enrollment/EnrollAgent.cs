@@ -47,6 +47,13 @@ public static class EnrollAgent
             return await RefusedAsync(s, db, enrollment, refused, address, ct);
         }
 
+        // The code was made while its owner could own datasets; she may have been suspended within the hour.
+        var owner = await db.Users.AsNoTracking().SingleAsync(u => u.Id == enrollment.OwnerId, ct);
+        if (!DatasetOwnership.MayOwnDatasets(owner))
+        {
+            return await RefusedAsync(s, db, enrollment, CreateEnrollmentCode.NotAllowed, address, ct);
+        }
+
         var fingerprint = SiteKeys.Fingerprint(publicKey);
         if (await db.SiteAgents.AnyAsync(a => a.Fingerprint == fingerprint, ct))
         {

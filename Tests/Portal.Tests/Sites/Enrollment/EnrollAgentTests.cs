@@ -133,6 +133,30 @@ public sealed class EnrollAgentTests(DemoPortalFactory portal) : IClassFixture<D
     }
 
     [Fact]
+    public async Task A_code_of_an_owner_suspended_since_enrolls_nothing()
+    {
+        var now = portal.Clock.GetUtcNow();
+        var owner = new User
+        {
+            Id = Guid.CreateVersion7(now),
+            Issuer = DemoSeed.HospitalIdp,
+            Subject = "soon-suspended@" + DemoSeed.HospitalScope,
+            DisplayName = "Soon Suspended",
+            InstitutionId = DemoSeed.Hospital,
+            CreatedAt = now,
+        };
+        await using var db = portal.CreateDb();
+        db.Users.Add(owner);
+        await db.SaveChangesAsync();
+        var code = await CodeAsync(portal, owner.Id, "Before suspension");
+        await db.Users.Where(u => u.Id == owner.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.Suspended, true).SetProperty(u => u.SuspendedAt, now));
+
+        using var key = SiteKeys.Create();
+        Assert.Equal("site.enrollment.not_allowed", (await EnrollAsync(portal, Request(code, key))).Failure?.Code);
+        Assert.False(await db.SiteAgents.AnyAsync(a => a.OwnerId == owner.Id));
+    }
+
+    [Fact]
     public async Task A_key_already_enrolled_is_refused()
     {
         using var key = SiteKeys.Create();
