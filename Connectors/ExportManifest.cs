@@ -63,6 +63,19 @@ public sealed record ExportManifest
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>A manifest another process wrote with <see cref="ToJson"/> (a site agent's); null when it is not one.</summary>
+    public static ExportManifest? FromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ExportManifest>(json, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 public sealed record ManifestColumn(string Name, ColumnClass Class, string Transform, string Type);

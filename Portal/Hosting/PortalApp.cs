@@ -28,6 +28,7 @@ public static class PortalApp
 
         builder.AddPortalLogging();
         builder.AddPortalTelemetry();
+        builder.AddAgentEndpoint();
         var services = builder.Services;
         services.AddPortalForwardedHeaders(builder.Configuration);
         services.AddPortalHostFiltering(builder.Configuration, builder.Environment);

@@ -4,6 +4,7 @@ using Portal.Features.Audit;
 using Portal.Features.Datasets.Registration;
 using Portal.Features.Datasets.Sources;
 using Portal.Features.Notifications;
+using Portal.Features.Sites.Link;
 using Portal.Policy;
 
 namespace Portal.Features.Datasets;
@@ -23,4 +24,5 @@ public sealed record DatasetServices(
     DatasetUploads Uploads,
     Registration.RegistrationGate Gate,
     PolicyEngine Engine,
+    SiteOrders Sites,
     ILogger<DatasetServices> Logger);

@@ -37,6 +37,7 @@ public static class DatasetsFeature
         ListMyDatasets.Map(datasets).RequireScope(Scopes.CatalogueRead);
         RegisterPostgres.Map(datasets).RequireScope(Scopes.DatasetsManage);
         UploadDataset.Map(datasets).RequireScope(Scopes.DatasetsManage);
+        RegisterSiteDataset.Map(datasets).RequireScope(Scopes.DatasetsManage);
         GetDataset.Map(datasets).RequireScope(Scopes.CatalogueRead);
         ReadSchema.Map(datasets).RequireScope(Scopes.DatasetsManage);
         SuggestClasses.Map(datasets).RequireScope(Scopes.DatasetsManage);

@@ -3,6 +3,7 @@ using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Datasets.Sources;
 using Portal.Features.Notifications;
+using Portal.Features.Sites.Link;
 using Portal.Hosting;
 using Portal.Policy;
 
@@ -18,4 +19,6 @@ public sealed record ExportServices(
     TimeProvider Time,
     ILoggerFactory Logs,
     PortalMetrics Metrics,
-    NotificationService Notifications);
+    NotificationService Notifications,
+    SiteOrders Sites,
+    OrderSigningKey OrderKey);

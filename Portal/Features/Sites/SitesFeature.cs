@@ -14,6 +14,8 @@ public static class SitesFeature
     {
         services.AddGrpc();
         services.AddSingleton<OrderSigningKey>();
+        services.AddSingleton<AgentSessions>().AddSingleton<SiteOrders>().AddSingleton<SiteLinkServices>();
+        services.AddHostedService<SiteAgentChanges>();
         services.AddSingleton<SitesServices>();
         return services;
     }
@@ -31,7 +33,8 @@ public static class SitesFeature
 
     public static IEndpointRouteBuilder MapSiteLink(this IEndpointRouteBuilder app)
     {
-        app.MapGrpcService<SiteLinkService>();
+        // No cookie or token here: every call proves itself with the agent's key (Connect's challenge, Deliver's opening).
+        app.MapGrpcService<SiteLinkService>().AllowAnonymous();
         return app;
     }
 }

@@ -34,7 +34,10 @@ public static class SuggestClasses
         IReadOnlyList<string?[]> rows;
         try
         {
-            (names, rows) = await SourceSampler.ReadAsync(services.Sources.Open(d), SchemaReader.SampleRows, ct);
+            // Behind a site agent no value comes to the portal, not even a sample: names alone are judged here.
+            (names, rows) = d.Connector.Kind == ConnectorKind.Agent
+                ? ([], [])
+                : await SourceSampler.ReadAsync(services.Sources.Open(d), SchemaReader.SampleRows, ct);
         }
         catch (Exception e) when (e is ConnectorException or DatasetSourceException)
         {

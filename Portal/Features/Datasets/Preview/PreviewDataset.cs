@@ -64,7 +64,7 @@ public static class PreviewDataset
         {
             return Failure.Conflict("dataset.profile.missing", "anonymizationProfile", "Set an anonymization profile first: nothing can be previewed without one.");
         }
-        if (!services.Keys.IsConfigured)
+        if (d.Connector.Kind != ConnectorKind.Agent && !services.Keys.IsConfigured)
         {
             return new Failure(FailureKind.Conflict, "dataset.preview.no_master_secret", "The portal has no pseudonym master secret; ask its operator.");
         }
@@ -92,14 +92,30 @@ public static class PreviewDataset
                 Profile = profile,
                 Purpose = purpose,
                 PurposeText = "preview by the dataset's owner or steward",
-                GrantKey = services.Keys.ForGrant(grant.Id),
+                // At a site the agent derives the grant's key from the site's own secret.
+                GrantKey = d.Connector.Kind == ConnectorKind.Agent ? new byte[32] : services.Keys.ForGrant(grant.Id),
                 GrantId = grant.Id.ToString("D"),
                 Columns = grant.Columns,
                 K = grant.K,
                 Format = ExportFormat.JsonLines,
                 Clock = services.Time,
             };
-            manifest = await ExportPipeline.RunAsync(services.Sources.Open(d), request, capture, ct);
+            if (d.Connector.Kind == ConnectorKind.Agent)
+            {
+                var atSite = await PreviewAtSite.RunAsync(services, d, grant, request, take, capture, ct);
+                if (atSite.Failure is { } refused)
+                {
+                    services.Audit.Add(db, "dataset.preview_failed", AuditOutcome.Failure, caller.Actor, datasetId: d.Id, grantId: grant.Id, reason: refused.Code,
+                        details: new { error = refused.Message });
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    return refused;
+                }
+                manifest = atSite.Value!;
+            }
+            else
+            {
+                manifest = await ExportPipeline.RunAsync(services.Sources.Open(d), request, capture, ct);
+            }
         }
         catch (Exception e) when (e is ExportException or ProfileValidationException or Sources.DatasetSourceException)
         {

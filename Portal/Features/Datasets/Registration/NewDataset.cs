@@ -45,7 +45,7 @@ internal static class NewDataset
         {
             return tooMany;
         }
-        var schema = await SchemaReader.ReadAsync(services.Sources, dataset, ct);
+        var schema = await SchemaReader.ReadAsync(services, dataset, ct);
         if (schema.Failure is { Code: "source.postgres.unreachable" } unreachable)
         {
             // Which of socket, TLS, role or password failed would answer "is anything listening there" and "is this
@@ -62,7 +62,7 @@ internal static class NewDataset
         dataset.Columns = [.. schema.Value!.Columns.Select(c => new DatasetColumn { Name = c.Name, DataType = c.SourceType })];
         db.Datasets.Add(dataset);
         services.Audit.Add(db, "dataset.registered", AuditOutcome.Success, caller.Actor, datasetId: dataset.Id,
-            details: new { dataset.Name, kind = connector.Kind.ToString(), connector.Host, connector.Database, connector.Schema, connector.Relation, columns = dataset.Columns.Count, rowEstimate = schema.Value.RowEstimate });
+            details: new { dataset.Name, kind = connector.Kind.ToString(), connector.Host, connector.Database, connector.Schema, connector.Relation, connector.AgentId, connector.SiteDataset, columns = dataset.Columns.Count, rowEstimate = schema.Value.RowEstimate });
         if (await ManagedDataset.SaveNamedAsync(db, name, ct) is { } taken)
         {
             return taken;

@@ -100,6 +100,9 @@ public sealed class DatasetSources(IConfiguration configuration, DatasetCredenti
                 }
                 var roots = new FileRoots(_fileRoots);
                 return c.Kind == ConnectorKind.Csv ? new CsvSource(roots, c.FilePath) : new ParquetSource(roots, c.FilePath);
+            case ConnectorKind.Agent:
+                // Its rows are read at the site, by its agent: the portal has no way to open them, by design.
+                throw new DatasetSourceException("dataset.source.at_site", "The dataset lives behind a site agent; only the agent reads it.");
             default:
                 throw new DatasetSourceException("dataset.source.unknown_kind", $"Unknown connector kind {c.Kind}.");
         }

@@ -32,7 +32,7 @@ public static class ReadSchema
         {
             return DatasetRefusals.Withdrawn(d);
         }
-        var schema = await SchemaReader.ReadAsync(services.Sources, d, ct);
+        var schema = await SchemaReader.ReadAsync(services, d, ct);
         if (schema.Failure is { } unreadable)
         {
             return unreadable;

@@ -114,13 +114,15 @@ public static class ExportDataset
             return new(null, ExportProblems.Problem(StatusCodes.Status409Conflict, "export.profile.missing", "The dataset has no anonymization profile yet.",
                 "Nothing can leave a dataset before its owner sets how it is anonymized."));
         }
-        if (!services.Keys.IsConfigured)
+        var atSite = dataset.Connector.Kind == ConnectorKind.Agent;
+        // Behind an agent the pseudonym secret is the site's: the portal never holds it.
+        if (!atSite && !services.Keys.IsConfigured)
         {
             return new(null, ExportProblems.Problem(StatusCodes.Status503ServiceUnavailable, "export.not_configured", "Exports are not configured.",
                 "The portal has no pseudonym master secret; ask its operator."));
         }
         AnonymizationProfile profile;
-        Connectors.Sources.ExportSource source;
+        Connectors.Sources.ExportSource? source = null;
         try
         {
             profile = AnonymizationProfile.Parse(dataset.AnonymizationProfile);
@@ -134,7 +136,10 @@ public static class ExportDataset
                 return new(null, ExportProblems.Problem(StatusCodes.Status409Conflict, ContractBroken,
                     "The dataset's anonymization profile contradicts its column classification.", contradiction.Message));
             }
-            source = services.Sources.Open(dataset);
+            if (!atSite)
+            {
+                source = services.Sources.Open(dataset);
+            }
         }
         catch (Exception e) when (e is ProfileValidationException or DatasetSourceException)
         {
@@ -149,7 +154,8 @@ public static class ExportDataset
             // The consent rules speak the declared purpose as people write it: "DS:HIV", "HMB".
             Purpose = ConsentPurpose(decision.Obligations.ConsentFilterPurpose),
             PurposeText = purposeText,
-            GrantKey = services.Keys.ForGrant(grant.Id),
+            // At a site the agent derives the key from its own secret; this request then only describes the export.
+            GrantKey = atSite ? new byte[32] : services.Keys.ForGrant(grant.Id),
             GrantId = grant.Id.ToString("D"),
             Columns = decision.Obligations.Columns,
             K = decision.Obligations.K,
@@ -157,7 +163,8 @@ public static class ExportDataset
             Gzip = gzip,
             Clock = services.Time,
         };
-        return new(new PermittedExport(question, grant.Id, id, dataset.Name, caller.Actor, source, request, purposeText), null);
+        var order = atSite ? await SiteOrderFor.ExportAsync(services, db, dataset, question.SubjectId, grant, request, ct) : null;
+        return new(new PermittedExport(question, grant.Id, id, dataset.Name, caller.Actor, source, request, purposeText, order), null);
     }
 
     private static string ConsentPurpose(DeclaredPurpose p) => p.Disease is null ? p.Code.ToString() : $"{p.Code}:{p.Disease}";

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Portal.Connectors;
 using Portal.Connectors.Sources;
 using Portal.Data;
 using Portal.Features.Audit;
+using Portal.Features.Sites.Link;
 using Portal.Hosting;
 using Portal.Policy;
 using Portal.Policy.Model;
@@ -13,7 +15,7 @@ namespace Portal.Features.Exports.Download;
 /// <summary>A permitted export, ready to stream: the question the policy answered, and what the connector will run.</summary>
 internal sealed record PermittedExport(
     AccessQuestion Question, Guid GrantId, Guid DatasetId, string DatasetName, AuditActor Actor,
-    ExportSource Source, ExportRequest Request, string PurposeText);
+    ExportSource? Source, ExportRequest Request, string PurposeText, SiteOrderDraft? SiteOrder = null);
 
 /// <summary>
 /// Streams a permitted export. "export.started" is committed before the first byte; the connector streams under
@@ -42,12 +44,15 @@ internal static class ExportStream
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         string? stopReason = null;
+        JsonObject? site = null;
         var watch = WatchPermissionAsync(services, export, r => { stopReason = r; stop.Cancel(); }, stop.Token);
         try
         {
-            var manifest = await ExportPipeline.RunAsync(export.Source, request, http.Response.Body, stop.Token);
+            var manifest = export.SiteOrder is { } order
+                ? await SiteExport.RelayAsync(services.Sites, order, http.Response.Body, () => stopReason, s => site = s, stop.Token)
+                : await ExportPipeline.RunAsync(export.Source!, request, http.Response.Body, stop.Token);
             services.Audit.Add(db, "export.completed", AuditOutcome.Success, export.Actor, datasetId: export.DatasetId, grantId: export.GrantId,
-                details: JsonDocument.Parse(manifest.ToJson()));
+                details: WithSite(manifest, site));
             await LowDelivery.WarnOwnerAsync(services, db, export, manifest, http.RequestAborted);
             await SaveClosingEventAsync(db, services.Logs, started.Id);
             services.Metrics.ExportCompleted(format, manifest.BytesWritten);
@@ -58,13 +63,16 @@ internal static class ExportStream
             // Why it stopped: the policy's reason, the client leaving, or the connector's code for its fault.
             var reason = stopReason ?? (http.RequestAborted.IsCancellationRequested ? "export.client_gone" : e.Code);
             services.Audit.Add(db, "export.aborted", AuditOutcome.Failure, export.Actor, datasetId: export.DatasetId, grantId: export.GrantId, reason: reason,
-                details: JsonDocument.Parse(e.Manifest.ToJson()));
+                details: WithSite(e.Manifest, site));
             await SaveClosingEventAsync(db, services.Logs, started.Id);
             services.Metrics.ExportAborted(format, reason, e.Manifest.BytesWritten);
             services.Logs.CreateLogger(typeof(ExportStream)).LogWarning("Export {ExportId} aborted: {Reason}", started.Id, reason);
             if (!http.Response.HasStarted)
             {
-                return ExportProblems.Problem(StatusCodes.Status503ServiceUnavailable, e.Code, "The export failed.", e.Message);
+                // The site's own rule (its policy) refused: that is a refusal, not an outage.
+                return e.Code.StartsWith("site.policy.", StringComparison.Ordinal)
+                    ? ExportProblems.Problem(StatusCodes.Status403Forbidden, e.Code, "The data's site refused the export.", e.Message)
+                    : ExportProblems.Problem(StatusCodes.Status503ServiceUnavailable, e.Code, "The export failed.", e.Message);
             }
             // Cut the connection: a chunked response without its last chunk is visibly incomplete to every client.
             http.Abort();
@@ -75,6 +83,18 @@ internal static class ExportStream
             await stop.CancelAsync();
             await watch;
         }
+    }
+
+    /// <summary>The manifest as audited; for a site's export with the agent, the order and the agent's signature of the manifest.</summary>
+    private static JsonDocument WithSite(ExportManifest manifest, JsonObject? site)
+    {
+        if (site is null)
+        {
+            return JsonDocument.Parse(manifest.ToJson());
+        }
+        var node = JsonNode.Parse(manifest.ToJson())!.AsObject();
+        node["site"] = site;
+        return JsonSerializer.SerializeToDocument(node);
     }
 
     /// <summary>

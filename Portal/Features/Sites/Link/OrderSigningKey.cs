@@ -46,7 +46,19 @@ public sealed class OrderSigningKey : IDisposable
         }
         PublicKey = _key.ExportSubjectPublicKeyInfo();
         Fingerprint = SiteKeys.Fingerprint(PublicKey);
+        var pkcs8 = _key.ExportPkcs8PrivateKey();
+        _requesterKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, pkcs8, 32, info: "portal/requester-ref/v1"u8.ToArray());
+        CryptographicOperations.ZeroMemory(pkcs8);
     }
+
+    private readonly byte[] _requesterKey;
+
+    /// <summary>
+    /// The person behind an order as the site sees her: the same reference on every instance and every order, from
+    /// which neither her id nor her name can be computed without the portal's key.
+    /// </summary>
+    public string RequesterRef(Guid userId) =>
+        Convert.ToBase64String(HMACSHA256.HashData(_requesterKey, userId.ToByteArray()))[..22].Replace('+', '-').Replace('/', '_');
 
     /// <summary>SubjectPublicKeyInfo (DER): what agents pin.</summary>
     public byte[] PublicKey { get; }
