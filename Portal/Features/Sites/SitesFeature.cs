@@ -1,3 +1,5 @@
+using Portal.Features.Sites.Agents;
+using Portal.Features.Sites.Enrollment;
 using Portal.Features.Sites.Link;
 
 namespace Portal.Features.Sites;
@@ -14,10 +16,20 @@ public static class SitesFeature
         services.AddSingleton<OrderSigningKey>();
         services.AddSingleton<AgentSessions>().AddSingleton<SiteOrders>().AddSingleton<SiteLinkServices>();
         services.AddHostedService<SiteAgentChanges>();
+        services.AddSingleton<SitesServices>();
         return services;
     }
 
-    public static RouteGroupBuilder MapSites(this RouteGroupBuilder api) => api;
+    public static RouteGroupBuilder MapSites(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var sites = api.MapGroup("/sites").WithTags("Sites");
+        CreateEnrollmentCode.Map(sites).RequireScope(Scopes.DatasetsManage);
+        ListMyAgents.Map(sites).RequireScope(Scopes.DatasetsManage);
+        DisableAgent.Map(sites).RequireScope(Scopes.DatasetsManage);
+        EnableAgent.Map(sites).RequireScope(Scopes.DatasetsManage);
+        return api;
+    }
 
     public static IEndpointRouteBuilder MapSiteLink(this IEndpointRouteBuilder app)
     {

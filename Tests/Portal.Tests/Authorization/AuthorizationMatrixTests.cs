@@ -94,6 +94,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationWorld world) : IClassF
         new("GET", "/api/audit/export?format=csv", null, "401 403 403 403 200 200 403 200 200"),
         new("GET", "/api/audit/verify", null, "401 403 403 403 403 403 403 200 403"),
 
+        new("POST", "/api/sites/enrollments", """{"name":"Site {unique}"}""", "401 201 201 201 201 201 201 201 201"),
+        new("GET", "/api/sites/agents", null, "401 200 200 200 200 200 200 200 200"),
+        new("POST", "/api/sites/agents/{fresh}/disable", null, "401 404 404 404 404 404 404 404 200", w => w.FreshAgentOfOwnerAsync(disabled: false)),
+        new("POST", "/api/sites/agents/{fresh}/enable", null, "401 404 404 404 404 404 404 404 200", w => w.FreshAgentOfOwnerAsync(disabled: true)),
+
         new("POST", "/api/vos/{fresh}/leave", null, "401 204 204 204 204 204 204 204 204", w => w.FreshVoOfEveryoneAsync()),
 
         // Last: these make personas owners of something, or applicants to a VO, which would change the answers above.

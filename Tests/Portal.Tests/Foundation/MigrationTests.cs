@@ -35,7 +35,7 @@ public sealed class MigrationTests
         }
         Assert.Equal(
             ["__ef_migrations_history", "access_requests", "api_tokens", "audit_events", "data_protection_keys", "dataset_shares", "dataset_stewards", "datasets",
-             "grant_reminders", "grants", "institutions", "invitations", "memberships", "notifications", "portal_sessions", "saml_pending_logouts", "saml_pending_sign_ins", "saml_replay", "users",
+             "grant_reminders", "grants", "institutions", "invitations", "memberships", "notifications", "portal_sessions", "saml_pending_logouts", "saml_pending_sign_ins", "saml_replay", "site_agents", "site_enrollments", "users",
              "virtual_organizations", "visa_signing_keys"],
             tables);
     }

@@ -23,7 +23,7 @@ public sealed partial class OpenApiFuzzTests(HospitalPortalFactory portal) : ICl
     private const int Seed = 18;
     private const int MutationsPerOperation = 8;
     private static readonly string[] Tables =
-        ["users", "virtual_organizations", "memberships", "datasets", "dataset_stewards", "grants", "access_requests", "api_tokens", "invitations", "join_requests"];
+        ["users", "virtual_organizations", "memberships", "datasets", "dataset_stewards", "grants", "access_requests", "api_tokens", "invitations", "join_requests", "site_enrollments", "site_agents"];
 
     private static readonly string[] Strings =
     [

@@ -6,8 +6,7 @@ namespace Portal.Features.Datasets.Registration;
 
 /// <summary>
 /// Who may register a dataset (and so make the portal connect somewhere), asked before any source is touched or any
-/// upload body is read. Nothing in the model names dataset owners, so the rule is: a person with a home institution
-/// (every federated sign-in has one; a locally made account without one does not), not suspended. Each person gets
+/// upload body is read: the Kernel's <see cref="DatasetOwnership"/> rule, which site agents share. Each person gets
 /// at most Connectors:ConnectionTestsPerMinute (default 12) connection tests a minute, so registration is not a port
 /// scanner or a password oracle.
 /// </summary>
@@ -19,22 +18,11 @@ public sealed class RegistrationGate(IConfiguration configuration)
     public static readonly Failure NotAllowed = Failure.Forbidden("dataset.register.not_allowed",
         "Only people with a home institution may register datasets; sign in through your institution.");
 
-    public static bool MayOwnDatasets(User user)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return !user.Suspended && user.InstitutionId is not null;
-    }
+    public static bool MayOwnDatasets(User user) => DatasetOwnership.MayOwnDatasets(user);
 
     /// <summary>The caller's user row when they may register a dataset, or why not.</summary>
-    public static async Task<Outcome<User>> MayRegisterAsync(PortalDb db, Caller caller, CancellationToken ct)
-    {
-        var me = await VoAccess.CallerAsync(db, caller, ct);
-        if (me.Failure is not null)
-        {
-            return me;
-        }
-        return MayOwnDatasets(me.Value!) ? me : NotAllowed;
-    }
+    public static Task<Outcome<User>> MayRegisterAsync(PortalDb db, Caller caller, CancellationToken ct) =>
+        DatasetOwnership.CallerWhoMayOwnAsync(db, caller, NotAllowed, ct);
 
     /// <summary>Before an upload's body is read: the caller may register datasets and this portal takes uploads.</summary>
     public async Task<Failure?> UploadAllowedAsync(DatasetServices services, Caller caller, CancellationToken ct)
