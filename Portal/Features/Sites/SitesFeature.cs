@@ -12,7 +12,8 @@ public static class SitesFeature
 {
     public static IServiceCollection AddSites(this IServiceCollection services)
     {
-        services.AddGrpc();
+        // Unknown gRPC paths fall through to the rest of the app, so an unmapped method keeps its usual 404/405.
+        services.AddGrpc(o => o.IgnoreUnknownServices = true);
         services.AddSingleton<OrderSigningKey>();
         services.AddSingleton<AgentSessions>().AddSingleton<SiteOrders>().AddSingleton<SiteLinkServices>();
         services.AddHostedService<SiteAgentChanges>();

@@ -16,7 +16,7 @@ internal static class PreviewAtSite
     public static async Task<Outcome<ExportManifest>> RunAsync(DatasetServices services, Dataset d, Grant grant, ExportRequest request, int take,
         PreviewCapture capture, CancellationToken ct)
     {
-        var draft = new SiteOrderDraft(d.Connector.AgentId!.Value, OrderKind.Preview, d.Connector.SiteDataset!, d.Id,
+        var draft = new SiteOrderDraft(d.Connector.AgentId ?? Guid.Empty, OrderKind.Preview, d.Connector.SiteDataset!, d.Id,
             GrantId: grant.Id, ProfileJson: d.AnonymizationProfile, ProfileVersion: d.ProfileVersion, Purpose: request.Purpose,
             K: Math.Max(request.K, request.Profile.K), Columns: request.Columns, Format: "jsonl", RowLimit: take);
         var answer = await services.Sites.AskAsync(draft, MaxBytes, ct);

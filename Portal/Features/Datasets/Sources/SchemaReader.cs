@@ -56,7 +56,7 @@ public static class SchemaReader
     private static async Task<Outcome<SourceSchema>> AtSiteAsync(SiteOrders sites, Dataset dataset, CancellationToken ct)
     {
         var c = dataset.Connector;
-        var answer = await sites.AskAsync(new SiteOrderDraft(c.AgentId!.Value, OrderKind.Describe, c.SiteDataset!, dataset.Id), SchemaMaxBytes, ct);
+        var answer = await sites.AskAsync(new SiteOrderDraft(c.AgentId ?? Guid.Empty, OrderKind.Describe, c.SiteDataset!, dataset.Id), SchemaMaxBytes, ct);
         if (answer.Failure is { } failed)
         {
             return failed with { Field = "siteDataset" };

@@ -26,7 +26,7 @@ internal static class SiteOrderFor
             vos.Add(vo);
         }
         return new SiteOrderDraft(
-            dataset.Connector.AgentId!.Value, OrderKind.Export, dataset.Connector.SiteDataset!, dataset.Id,
+            dataset.Connector.AgentId ?? Guid.Empty, OrderKind.Export, dataset.Connector.SiteDataset!, dataset.Id,
             GrantId: grant.Id,
             ProfileJson: dataset.AnonymizationProfile,
             ProfileVersion: dataset.ProfileVersion,

@@ -25,7 +25,7 @@ internal static class AgentViews
         var datasets = await db.Datasets.AsNoTracking()
             .Where(d => d.Connector.AgentId != null && ids.Contains(d.Connector.AgentId.Value))
             .OrderBy(d => d.Name)
-            .Select(d => new { AgentId = d.Connector.AgentId!.Value, d.Id, d.Name, d.Status, d.Connector.SiteDataset })
+            .Select(d => new { AgentId = d.Connector.AgentId ?? Guid.Empty, d.Id, d.Name, d.Status, d.Connector.SiteDataset })
             .ToListAsync(ct);
         var byAgent = datasets.ToLookup(d => d.AgentId, d => new AgentDataset(d.Id, d.Name, d.Status.ToString(), d.SiteDataset));
         return [.. agents.Select(a => new AgentView(a.Id, a.Name, a.Fingerprint, a.Version, a.HostName, a.EnrolledAt, a.LastContactAt,

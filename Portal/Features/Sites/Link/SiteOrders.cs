@@ -54,12 +54,27 @@ public sealed class SiteOrders(AgentSessions sessions, OrderSigningKey key, ILog
         }
         var order = Build(draft, WallClock.GetUtcNow());
         var bytes = order.ToByteString();
+        return await SendAsync(session, draft, order, bytes, key.Sign(bytes.Span), draft.ProfileJson ?? "", ct);
+    }
+
+    /// <summary>
+    /// Sends exactly these order bytes with exactly this signature and profile: tests use it to send the agent what a
+    /// forger or a broken portal would (another key, a replay, an expired order, a profile that is not the one signed).
+    /// </summary>
+    internal async Task<Outcome<SiteOrderCall>> SendRawAsync(Guid agentId, Order order, byte[] signature, string profileJson, CancellationToken ct) =>
+        sessions.Find(agentId) is { } session
+            ? await SendAsync(session, new SiteOrderDraft(agentId, order.Kind, order.SiteDataset, Guid.Empty), order, order.ToByteString(), signature, profileJson, ct)
+            : Unavailable("site.agent.offline");
+
+    private async Task<Outcome<SiteOrderCall>> SendAsync(AgentSession session, SiteOrderDraft draft, Order order, ByteString bytes, byte[] signature,
+        string profileJson, CancellationToken ct)
+    {
         var pending = new PendingOrder(order.OrderId);
         session.Orders[order.OrderId] = pending;
         var work = new Work
         {
-            Order = new SignedOrder { Order = bytes, Signature = ByteString.CopyFrom(key.Sign(bytes.Span)) },
-            ProfileJson = draft.ProfileJson ?? "",
+            Order = new SignedOrder { Order = bytes, Signature = ByteString.CopyFrom(signature) },
+            ProfileJson = profileJson,
         };
         if (!session.Send(new PortalMessage { Work = work }))
         {
@@ -126,7 +141,7 @@ public sealed class SiteOrders(AgentSessions sessions, OrderSigningKey key, ILog
             : new Failure(FailureKind.Unavailable, end.Code ?? "site.delivery.malformed", end.Message ?? SiteLinkException.Describe(end.Code ?? ""));
     }
 
-    private static Order Build(SiteOrderDraft d, DateTimeOffset now)
+    internal static Order Build(SiteOrderDraft d, DateTimeOffset now)
     {
         var order = new Order
         {
