@@ -14,6 +14,8 @@ internal sealed class SiteAgentProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
+    private static readonly string[] Identifiers = ["mrn", "first_name", "last_name"];
+
     private SiteAgentProcess(string folder) => Folder = folder;
 
     public string Folder { get; }
@@ -45,19 +47,23 @@ internal sealed class SiteAgentProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A site folder with a policy for the hospital's two tables; <paramref name="policy"/> adds members to "patients".</summary>
-    public static SiteAgentProcess Prepare(string hospitalConnectionString, string policy = "")
+    /// <summary>
+    /// A site folder with a policy for the hospital's two tables: k of at least <paramref name="minK"/>, the identifiers
+    /// and <paramref name="neverLeave"/> never leave; <paramref name="policy"/> adds members to "patients".
+    /// </summary>
+    public static SiteAgentProcess Prepare(string hospitalConnectionString, string policy = "", int minK = 5, params string[] neverLeave)
     {
         var folder = Directory.CreateTempSubdirectory("site-").FullName;
         File.WriteAllText(Path.Combine(folder, "pseudonym.key"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         var login = new NpgsqlConnectionStringBuilder(hospitalConnectionString) { ApplicationName = "site-agent" };
         File.WriteAllText(Path.Combine(folder, "hospital.conn"), login.ConnectionString);
         var extra = policy.Length == 0 ? "" : ", " + policy;
+        var never = string.Join(", ", Identifiers.Concat(neverLeave).Select(c => $"\"{c}\""));
         File.WriteAllText(Path.Combine(folder, "site.json"), $$$"""
             {"stateDirectory": "state", "pseudonymSecretFile": "pseudonym.key",
              "sources": {"hospital": {"kind": "postgres", "connectionStringFile": "hospital.conn"}},
              "datasets": {
-               "patients": {"source": "hospital", "relation": "public.patients", "minK": 5, "neverLeave": ["mrn", "first_name", "last_name"]{{{extra}}}},
+               "patients": {"source": "hospital", "relation": "public.patients", "minK": {{{minK}}}, "neverLeave": [{{{never}}}]{{{extra}}}},
                "recent_admissions": {"source": "hospital", "relation": "public.recent_admissions", "minK": 5}
              }
             }

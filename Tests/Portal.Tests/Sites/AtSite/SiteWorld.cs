@@ -11,13 +11,14 @@ namespace Portal.Tests.Sites.AtSite;
 /// </summary>
 internal static class SiteWorld
 {
-    public static async Task<SiteAgentProcess> AgentForPatientsAsync(SiteHospitalPortalFactory portal, string policy = "", string? name = null)
+    public static async Task<SiteAgentProcess> AgentForPatientsAsync(SiteHospitalPortalFactory portal, string policy = "", string? name = null,
+        int minK = 5, params string[] neverLeave)
     {
         // Each test class instance brings its own agent; the dataset moves to the newest.
         name ??= "hospital-" + Guid.NewGuid().ToString("N")[..8];
         portal.Start();
         await portal.PolicyLoadedAsync();
-        var agent = SiteAgentProcess.Prepare(portal.Hospital.ConnectionString, policy);
+        var agent = SiteAgentProcess.Prepare(portal.Hospital.ConnectionString, policy, minK, neverLeave);
         var code = await SiteAgentKit.CodeAsync(portal, DemoSeed.Alice, name);
         var (exit, output) = await agent.EnrollAsync(portal.AgentUrl, code);
         Assert.True(exit == 0, output);
