@@ -159,7 +159,7 @@ internal sealed class ExportPlan
             if (column.Class == ColumnClass.QuasiIdentifier)
             {
                 quasi.Add(output.Count);
-                grouping.Add(new GroupingColumn(read[index], transform.Reduction, transform.ReductionLength));
+                grouping.Add(new GroupingColumn(read[index], transform.Reduction));
             }
             output.Add(new OutputColumn(name, type));
             outputSource.Add(index);

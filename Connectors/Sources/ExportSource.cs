@@ -25,7 +25,7 @@ internal sealed record ReadPlan(IReadOnlyList<SourceColumn> Columns, IReadOnlyLi
 
 /// <param name="Column">A quasi-identifier as the source has it.</param>
 /// <param name="Reduction">What the source may do to it before grouping.</param>
-internal sealed record GroupingColumn(SourceColumn Column, PushdownReduction Reduction, int ReductionLength);
+internal sealed record GroupingColumn(SourceColumn Column, ColumnReduction Reduction);
 
 /// <summary>One group of the pushed-down class count: the reduced quasi-identifiers and how many rows consented and refused.</summary>
 internal delegate void GroupVisitor(ReadOnlySpan<Cell> reduced, long consented, long refused);

@@ -1,3 +1,5 @@
+using Portal.Connectors.Anonymization.Transforms;
+
 namespace Portal.Connectors.Anonymization.Hierarchies;
 
 /// <summary>
@@ -11,6 +13,13 @@ public abstract class ComputedHierarchy : IHierarchy
 
     /// <summary>What the transform's description and messages call it, e.g. "date(month, year, 5years)".</summary>
     public abstract string Describe();
+
+    /// <summary>
+    /// What a database may do to a value before grouping so that <see cref="Generalize"/> at <paramref name="level"/>
+    /// gives the same answer for the reduced value as for the original (values it does not cover included): the class
+    /// count then groups by the generalized value instead of the raw one.
+    /// </summary>
+    public virtual ColumnReduction Reduction(int level) => ColumnReduction.None;
 
     /// <summary>Null when the value does not have the hierarchy's form (not a date, not a number, another length): no level covers it.</summary>
     public abstract string? Generalize(ReadOnlySpan<char> value, int level);

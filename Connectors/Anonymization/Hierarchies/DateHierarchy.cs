@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Connectors.Anonymization.Transforms;
 
 namespace Portal.Connectors.Anonymization.Hierarchies;
 
@@ -57,6 +58,12 @@ public sealed class DateHierarchy : ComputedHierarchy
             last = index;
         }
     }
+
+    /// <summary>A month keeps its month; every coarser level (year, bands, *) depends on the year alone.</summary>
+    public override ColumnReduction Reduction(int level) =>
+        level <= 0 || level >= Levels ? ColumnReduction.None
+        : level < Levels - 1 && _steps[level - 1] == Month ? new(PushdownReduction.TruncateToMonth)
+        : new(PushdownReduction.TruncateToYear);
 
     public override string? Generalize(ReadOnlySpan<char> value, int level)
     {

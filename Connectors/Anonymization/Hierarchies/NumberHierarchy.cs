@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Connectors.Anonymization.Transforms;
 
 namespace Portal.Connectors.Anonymization.Hierarchies;
 
@@ -66,6 +67,12 @@ public sealed class NumberHierarchy : ComputedHierarchy
             yield return $"min and max must be within ±{MaxMagnitude}";
         }
     }
+
+    /// <summary>The level's interval width with the bottom and top codes; the top level (*) as width zero.</summary>
+    public override ColumnReduction Reduction(int level) =>
+        level <= 0 || level >= Levels ? ColumnReduction.None
+        : level == Levels - 1 ? new(PushdownReduction.NumberInterval, Magnitude: MaxMagnitude)
+        : new(PushdownReduction.NumberInterval, Width: _widths[level - 1], Min: _min, Max: _max, Magnitude: MaxMagnitude);
 
     public override string? Generalize(ReadOnlySpan<char> value, int level)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Portal.Connectors.Anonymization.Transforms;
 
 namespace Portal.Connectors.Anonymization.Hierarchies;
 
@@ -35,6 +36,10 @@ public sealed class PostcodeHierarchy : ComputedHierarchy
             yield return $"length is required, between 1 and {MaxLength}";
         }
     }
+
+    /// <summary>The characters the level keeps, padded with zeros to the length (the top level keeps none).</summary>
+    public override ColumnReduction Reduction(int level) =>
+        level <= 0 ? ColumnReduction.None : new(PushdownReduction.FixedLengthPrefix, Math.Max(0, _length - level), _length);
 
     public override string? Generalize(ReadOnlySpan<char> value, int level)
     {

@@ -12,7 +12,7 @@ internal sealed class DateGeneralizeTransform(bool keepMonth) : ColumnTransform
 
     public override bool Accepts(ColumnType input) => IsTemporal(input);
 
-    public override PushdownReduction Reduction => keepMonth ? PushdownReduction.TruncateToMonth : PushdownReduction.TruncateToYear;
+    public override ColumnReduction Reduction { get; } = new(keepMonth ? PushdownReduction.TruncateToMonth : PushdownReduction.TruncateToYear);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Cell Apply(Cell value, Cell subject)

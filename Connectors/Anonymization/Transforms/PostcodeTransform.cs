@@ -19,9 +19,7 @@ internal sealed class PostcodeTransform(int digits, IReadOnlyList<string> restri
 
     public override bool Accepts(ColumnType input) => input is ColumnType.Text or ColumnType.Integer;
 
-    public override PushdownReduction Reduction => PushdownReduction.Prefix;
-
-    public override int ReductionLength => digits;
+    public override ColumnReduction Reduction { get; } = new(PushdownReduction.Prefix, digits);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Cell Apply(Cell value, Cell subject)

@@ -23,30 +23,80 @@ internal sealed class PostgresQueryBuilder(PostgresRelation relation, IReadOnlyL
     public string ReducedExpression(GroupingColumn g)
     {
         var quoted = SqlIdentifier.Quote(g.Column.Name);
+        var r = g.Reduction;
         // Only date columns are truncated in SQL: through "timestamp" (without time zone), which is exact and
         // much cheaper than date_trunc's default timestamptz. Timestamps are grouped raw, no time zone guessing.
-        var date = g.Column.Type is ColumnType.Date;
-        return g.Reduction switch
+        return Reduced(g) switch
         {
-            PushdownReduction.TruncateToYear when date => $"date_trunc('year', {quoted}::timestamp)::date",
-            PushdownReduction.TruncateToMonth when date => $"date_trunc('month', {quoted}::timestamp)::date",
-            PushdownReduction.Prefix when g.Column.Type is ColumnType.Text or ColumnType.Integer => $"left({quoted}::text, {g.ReductionLength.ToString(CultureInfo.InvariantCulture)})",
+            PostgresReadKind.Date when r.Kind is PushdownReduction.TruncateToYear => $"date_trunc('year', {quoted}::timestamp)::date",
+            PostgresReadKind.Date => $"date_trunc('month', {quoted}::timestamp)::date",
+            PostgresReadKind.Text when r.Kind is PushdownReduction.Prefix => $"left({quoted}::text, {Literal(r.Length)})",
+            // The text as the stream reads it (char(n) through ::text loses its padding there too).
+            PostgresReadKind.Text => FixedLengthPrefix(g.Column.Type is ColumnType.Text ? ColumnExpression(g.Column) : quoted + "::text", r.Length, r.FixedLength),
+            PostgresReadKind.Int64 => NumberInterval(quoted, r),
             _ => ColumnExpression(g.Column),
         };
     }
 
-    public static ColumnType ReducedType(GroupingColumn g) => g.Reduction switch
-    {
-        PushdownReduction.TruncateToYear or PushdownReduction.TruncateToMonth when g.Column.Type is ColumnType.Date => ColumnType.Date,
-        PushdownReduction.Prefix when g.Column.Type is ColumnType.Text or ColumnType.Integer => ColumnType.Text,
-        _ => g.Column.Type,
-    };
+    /// <summary>
+    /// PostgreSQL's regular expressions compare bracket ranges by code point, so this is the hierarchy's own test
+    /// (exactly that many ASCII letters and digits). Anything else stays as it is and the transform judges it.
+    /// </summary>
+    private static string FixedLengthPrefix(string text, int keep, int length) =>
+        $"CASE WHEN {text} ~ '^[0-9A-Za-z]{{{Literal(length)}}}$' THEN left({text}, {Literal(keep)}) || '{new string('0', length - keep)}' ELSE {text} END";
 
-    public static PostgresReadKind ReducedRead(GroupingColumn g, PostgresReadKind original) => g.Reduction switch
+    /// <summary>
+    /// An integer the hierarchy covers becomes one it generalizes alike: below the bottom code the smallest covered
+    /// integer, at or above the top code the first integer there, otherwise the start of its interval (or the bottom
+    /// code's first integer when the interval starts below it: both lie in the same interval). The start is floored in
+    /// bigint arithmetic (x - ((x % w) + w) % w, no overflow within the magnitude): numeric division rounds
+    /// 999999999999999999 / 10 to 100000000000000000. Nulls first: greatest() would skip them.
+    /// </summary>
+    private static string NumberInterval(string x, ColumnReduction r)
     {
-        PushdownReduction.TruncateToYear or PushdownReduction.TruncateToMonth when g.Column.Type is ColumnType.Date => PostgresReadKind.Date,
-        PushdownReduction.Prefix when g.Column.Type is ColumnType.Text or ColumnType.Integer => PostgresReadKind.Text,
-        _ => original,
+        var magnitude = Integer(r.Magnitude);
+        var sql = new StringBuilder($"CASE WHEN {x} IS NULL THEN NULL::bigint WHEN {x} < -{magnitude} OR {x} > {magnitude} THEN {x}::bigint");
+        if (r.Width == 0)
+        {
+            return sql.Append(" ELSE 0::bigint END").ToString();
+        }
+        var floor = r.Min is { } min ? Integer(decimal.Ceiling(min)) : $"-{magnitude}";
+        if (r.Min is { } bottom)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" WHEN {x} < {Literal(bottom)} THEN -{magnitude}");
+        }
+        if (r.Max is { } top)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" WHEN {x} >= {Literal(top)} THEN {Integer(decimal.Ceiling(top))}::bigint");
+        }
+        var width = Integer(r.Width) + "::bigint";
+        return sql.Append(CultureInfo.InvariantCulture, $" ELSE greatest({x}::bigint - ((({x}::bigint % {width}) + {width}) % {width}), {floor}) END").ToString();
+    }
+
+    private static string Literal(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Literal(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A whole number within ±1e18 (the number hierarchy's bounds) as a bigint literal.</summary>
+    private static string Integer(decimal value) => ((long)value).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Whether the column falls into few groups in the database: generalized there, or limited to a listed hierarchy's
+    /// values. When every quasi-identifier does, the class count reads classes instead of rows.
+    /// </summary>
+    public static bool GroupsFew(GroupingColumn g) => Reduced(g) is not null || g.Reduction.Kind is PushdownReduction.Listed;
+
+    /// <summary>How the reduced value is read: as the column when it is not reduced.</summary>
+    public static PostgresReadKind ReducedRead(GroupingColumn g, PostgresReadKind original) => Reduced(g) ?? original;
+
+    /// <summary>How the reduced value is read; null when this column is grouped as it is.</summary>
+    private static PostgresReadKind? Reduced(GroupingColumn g) => (g.Reduction.Kind, g.Column.Type) switch
+    {
+        (PushdownReduction.TruncateToYear or PushdownReduction.TruncateToMonth, ColumnType.Date) => PostgresReadKind.Date,
+        (PushdownReduction.Prefix or PushdownReduction.FixedLengthPrefix, ColumnType.Text or ColumnType.Integer) => PostgresReadKind.Text,
+        // Integral widths only: the representative must be an integer like the column's values.
+        (PushdownReduction.NumberInterval, ColumnType.Integer) when decimal.IsInteger(g.Reduction.Width) => PostgresReadKind.Int64,
+        _ => null,
     };
 
     public (PostgresReadKind Read, string TypeSql) Lookup(string column) =>

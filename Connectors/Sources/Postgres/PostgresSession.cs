@@ -151,7 +151,10 @@ internal sealed partial class PostgresSession : SourceSession
 
     public override async Task<bool> CountGroupsAsync(ReadPlan plan, IReadOnlyList<GroupingColumn> groupBy, GroupVisitor visit, bool refused, CancellationToken cancellationToken)
     {
-        if (_options.ClassCount != PostgresClassCount.GroupBy)
+        // A first pass would send one row per consenting row where the GROUP BY sends one per class, and would then
+        // generalize every row in the client: when every quasi-identifier is generalized in the database (or limited
+        // to a listed hierarchy), the classes are few and grouping them there is the cheaper pass.
+        if (_options.ClassCount != PostgresClassCount.GroupBy && !groupBy.All(PostgresQueryBuilder.GroupsFew))
         {
             return false;
         }
