@@ -14,6 +14,9 @@ for use in signing encryption; do
     -subj "/CN=VO Data Portal SAML $use" -keyout "secrets/sp-$use.key" -out "secrets/sp-$use.crt" 2>/dev/null
 done
 [ -f secrets/pseudonym.key ] || head -c 32 /dev/urandom | base64 > secrets/pseudonym.key
+[ -f secrets/order-signing.pem ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out secrets/order-signing.pem 2>/dev/null
+# The hospital's own: its site agent's pseudonym secret (not the portal's).
+[ -f secrets/site-pseudonym.key ] || head -c 32 /dev/urandom | base64 > secrets/site-pseudonym.key
 # The portal runs as uid 1654 in its container and reads the files through a bind mount.
 chmod 644 secrets/*   # the folder itself stays 700 (umask above): only you and the containers read them
 
@@ -22,7 +25,13 @@ if [ ! -f .env ]; then
   {
     echo "PORTAL_DB_PASSWORD=$(random)"
     echo "HOSPITAL_READER_PASSWORD=$(random)"
+    echo "HOSPITAL_DB_PASSWORD=$(random)"
     echo "# PORTAL_PUBLIC_URL=https://portal.example.org"
   } > .env
 fi
+# The agent's login to the hospital database, from the reader password in .env (also for an .env made before).
+grep -q '^HOSPITAL_DB_PASSWORD=' .env || echo "HOSPITAL_DB_PASSWORD=$(random)" >> .env
+reader=$(sed -n 's/^HOSPITAL_READER_PASSWORD=//p' .env)
+[ -f secrets/hospital.conn ] || printf 'Host=hospital-db;Port=5432;Database=hospital;Username=hospital_reader;Password=%s;Application Name=site-agent\n' "$reader" > secrets/hospital.conn
+chmod 644 secrets/*
 say "secrets ready in deploy/.env and deploy/secrets/ (git-ignored)"

@@ -12,6 +12,8 @@ PORTAL_URL=${PORTAL_URL%/}
 PG_PORT=${PORTAL_PG_PORT:-5433}
 IDP_PORT=${IDP_PORT:-8081}
 OIDC_PORT=${OIDC_PORT:-8082}
+# The site agents' port: HTTP/2 only (gRPC), on loopback here; the demo hospital's agent dials it.
+AGENT_PORT=${AGENT_PORT:-5001}
 
 ensure_dotnet
 ensure_packages postgresql-15 openssl
@@ -26,6 +28,7 @@ cleanup() {
     kill "$portal_pid" 2>/dev/null || true
     wait "$portal_pid" 2>/dev/null || true
   fi
+  "$ROOT/deploy/agent.sh" stop >/dev/null 2>&1 || true
   "$ROOT/deploy/idp.sh" stop >/dev/null 2>&1 || true
   "$ROOT/deploy/oidc.sh" stop >/dev/null 2>&1 || true
   "$ROOT/deploy/pg.sh" stop demo >/dev/null 2>&1 || true
@@ -41,6 +44,8 @@ for use in signing encryption; do
     -keyout "$sp/$use.key" -out "$sp/$use.crt" 2>/dev/null
 done
 [ -f "$STATE/pseudonym.key" ] || { head -c 32 /dev/urandom | base64 > "$STATE/pseudonym.key"; chmod 600 "$STATE/pseudonym.key"; }
+# The key the portal signs site agents' orders with (agents pin its public half when they enroll).
+[ -f "$sp/order-signing.pem" ] || { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$sp/order-signing.pem" 2>/dev/null; chmod 600 "$sp/order-signing.pem"; }
 
 say "demo identity providers (SimpleSAMLphp: a hospital and a university; oidc-provider: an independent lab)"
 # The IdPs know the portal's signing certificate, so sign-out ends their sessions too (SAML Single Logout).
@@ -54,7 +59,7 @@ pg_ensure_database demo hospital
 "$ROOT/deploy/pg.sh" psql demo -d hospital -q -v patients=100000 -v seed=0.42 -f deploy/demo/hospital.sql >/dev/null
 pg_ensure_database demo portal
 
-# The portal reads the hospital as a login that may only SELECT: what an owner would hand over.
+# The hospital's site agent reads it as a login that may only SELECT; the portal is never given it.
 [ -f "$STATE/hospital-reader.password" ] || { head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$STATE/hospital-reader.password"; chmod 600 "$STATE/hospital-reader.password"; }
 reader_password=$(cat "$STATE/hospital-reader.password")
 pg_hospital_reader demo "$reader_password"
@@ -65,9 +70,11 @@ dotnet build -c Release -nologo -v quiet Portal/Portal.csproj >"$STATE/build.log
 
 export ConnectionStrings__Portal="$("$ROOT/deploy/pg.sh" url demo portal)"
 export ASPNETCORE_ENVIRONMENT=Development
-export Demo__HospitalPort="$PG_PORT"
-export Demo__HospitalPassword="$reader_password"
-export Connectors__AllowedHosts__0=127.0.0.1
+# Alice's datasets live behind the hospital's site agent: the portal holds no host, login or secret of the hospital.
+export Demo__SiteAgent=true
+export Demo__AgentCodeFile="$STATE/agent-enrollment.code"
+export Sites__AgentPort="$AGENT_PORT"
+export Sites__OrderKeyFile="$sp/order-signing.pem"
 export Demo__IdpBaseUrl="http://localhost:$IDP_PORT"
 export Saml__BaseUrl="$PORTAL_URL"
 export Saml__SigningCertificate="$sp/signing.crt" Saml__SigningKey="$sp/signing.key"
@@ -100,11 +107,21 @@ cat <<INFO
               Demo Lab     erin / erin-demo     Erin Analyst, via OpenID Connect (http://localhost:$OIDC_PORT)
                            frank / frank-demo   Frank Curator, via OpenID Connect
   Sign out: ends the portal session and the IdP's (SAML Single Logout, OIDC end-session)
+  Site:     the hospital's data stays with its site agent (.state/agent: site.json, its log: deploy/agent.sh log | verify)
   Health:   curl -fsS $PORTAL_URL/health/ready
   API:      $PORTAL_URL/api-docs (interactive), $PORTAL_URL/openapi/v1.json
   Stop:     Ctrl-C (the IdPs and PostgreSQL stop with it; data stays in .state/)
 
 INFO
-"${portal[@]}" --urls "$PORTAL_URL" &
+"${portal[@]}" --urls "$PORTAL_URL;http://127.0.0.1:$AGENT_PORT" &
 portal_pid=$!
+for _ in $(seq 1 150); do
+  curl -fsS -o /dev/null "$PORTAL_URL/health/ready" 2>/dev/null && break
+  kill -0 "$portal_pid" 2>/dev/null || die "the portal did not start"
+  sleep 0.2
+done
+say "demo hospital's site agent (holds the hospital login and the site's pseudonym secret; dials the portal)"
+HOSPITAL_PG_PORT="$PG_PORT" "$ROOT/deploy/agent.sh" enroll "http://127.0.0.1:$AGENT_PORT" "$STATE/agent-enrollment.code"
+"${portal[@]}" seed-demo >/dev/null
+HOSPITAL_PG_PORT="$PG_PORT" "$ROOT/deploy/agent.sh" start
 wait "$portal_pid"

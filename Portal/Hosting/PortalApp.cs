@@ -37,7 +37,7 @@ public static class PortalApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ClusterSingleton(connectionString, sp.GetRequiredService<ILogger<ClusterSingleton>>()));
         services.AddAudit();
-        services.AddDemo();
+        services.AddDemo(builder.Configuration);
         services.AddTokens();
         services.AddPassports();
         services.AddSingleton(new Policy.PolicyEngine(new Policy.PolicyData([], [], [], [])));

@@ -63,6 +63,10 @@ public static class PortalCommandLine
                     {
                         var seeded = await scope.ServiceProvider.GetRequiredService<DemoSeed>().RunAsync(cts.Token);
                         Console.WriteLine(seeded ? "portal: demo data seeded" : "portal: demo data already present, nothing seeded");
+                        if (await scope.ServiceProvider.GetRequiredService<DemoSiteAgent>().PrepareAsync(cts.Token) is { } agentStatus)
+                        {
+                            Console.WriteLine($"portal: {agentStatus}");
+                        }
                     }
                     return 0;
                 default:

@@ -10,12 +10,12 @@ namespace Portal.Connectors.SiteAgent.Link;
 public sealed class AgentHost : IAsyncDisposable
 {
     private readonly SiteLogFile _log;
-    private readonly LinkClient _link;
+    private readonly IReadOnlyList<LinkClient> _links;
 
-    private AgentHost(SiteLogFile log, LinkClient link)
+    private AgentHost(SiteLogFile log, IReadOnlyList<LinkClient> links)
     {
         _log = log;
-        _link = link;
+        _links = links;
     }
 
     /// <exception cref="SiteAgentException">Not enrolled, or the configuration cannot be used.</exception>
@@ -47,11 +47,13 @@ public sealed class AgentHost : IAsyncDisposable
             log, running, loggers.CreateLogger<OrderHandler>());
         var session = new LinkSession(identity, config.Datasets.Keys.Order(StringComparer.Ordinal).ToArray(), handler, running, log,
             loggers.CreateLogger<LinkSession>(), heartbeat ?? TimeSpan.FromSeconds(15));
-        var link = new LinkClient(new Uri(state.Portal), session, backoff ?? new Backoff(), loggers.CreateLogger<LinkClient>());
-        return new AgentHost(log, link);
+        // One link per portal instance; the session holds no per-connection state, so the links share it.
+        var portals = config.Portals.Count > 0 ? config.Portals : [state.Portal];
+        var links = portals.Select(p => new LinkClient(new Uri(p), session, backoff ?? new Backoff(), loggers.CreateLogger<LinkClient>())).ToArray();
+        return new AgentHost(log, links);
     }
 
-    public Task RunAsync(CancellationToken cancellationToken) => _link.RunAsync(cancellationToken);
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(_links.Select(l => l.RunAsync(cancellationToken)));
 
     public ValueTask DisposeAsync() => _log.DisposeAsync();
 }

@@ -17,6 +17,12 @@ public sealed record SiteConfig
 
     public IReadOnlyList<string> FileRoots { get; init; } = [];
 
+    /// <summary>
+    /// Every instance of a portal that runs several (each one's agents' URL): the agent keeps a link to each, so an
+    /// order from any instance reaches it. Empty: the URL it enrolled with.
+    /// </summary>
+    public IReadOnlyList<string> Portals { get; init; } = [];
+
     public IReadOnlyDictionary<string, SourceConfig> Sources { get; init; } = new Dictionary<string, SourceConfig>();
 
     public IReadOnlyDictionary<string, DatasetPolicy> Datasets { get; init; } = new Dictionary<string, DatasetPolicy>();

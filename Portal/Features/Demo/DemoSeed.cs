@@ -79,7 +79,8 @@ public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, ICo
             ],
         });
 
-        var hospital = new ConnectorSettings
+        // With a site agent (deploy/run.sh) the portal is told nothing about the hospital database: no host, no login.
+        var hospital = DemoSiteAgent.Enabled(configuration) ? new ConnectorSettings { Kind = ConnectorKind.Agent } : new ConnectorSettings
         {
             Kind = ConnectorKind.PostgreSql,
             // In containers the hospital database is another host ("postgres"), not this machine.
@@ -185,7 +186,7 @@ public sealed class DemoSeed(PortalDb db, AuditLog audit, TimeProvider time, ICo
             Name = name,
             Description = description,
             Status = DatasetStatus.Active,
-            Connector = new ConnectorSettings
+            Connector = source.Kind == ConnectorKind.Agent ? new ConnectorSettings { Kind = ConnectorKind.Agent, SiteDataset = relation } : new ConnectorSettings
             {
                 Kind = source.Kind,
                 Host = source.Host,

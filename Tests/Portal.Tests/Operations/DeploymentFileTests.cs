@@ -16,6 +16,7 @@ public sealed partial class DeploymentFileTests
     {
         ["PORTAL_DB_PASSWORD"] = "test-only-portal-password",
         ["HOSPITAL_READER_PASSWORD"] = "test-only-reader-password",
+        ["HOSPITAL_DB_PASSWORD"] = "test-only-hospital-password",
     };
 
     private static (int ExitCode, string Output, string Error) DockerCompose(IReadOnlyDictionary<string, string> environment, params string[] args)
@@ -69,9 +70,52 @@ public sealed partial class DeploymentFileTests
         Assert.True(exitCode == 0, $"docker-compose config exited {exitCode}: {error}");
         var services = DockerCompose(Secrets, "-f", ComposeFile, "--env-file", EmptyEnvFile, "config", "--services").Output
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order().ToList();
-        Assert.Equal(["idp", "nginx", "portal-a", "portal-b", "postgres", "setup"], services);
+        Assert.Equal(["agent", "hospital-db", "idp", "nginx", "portal-a", "portal-b", "postgres", "setup"], services);
         // The resolved file carries the passwords it was given, from the environment, not from the repository.
         Assert.Contains("Password=test-only-portal-password", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_the_site_agent_and_the_hospital_database_are_on_the_hospitals_network()
+    {
+        var blocks = ServiceBlocks(File.ReadAllText(ComposeFile));
+        var onSite = blocks.Where(b => b.Value.Contains("site-net:", StringComparison.Ordinal)).Select(b => b.Key).Order().ToList();
+        Assert.Equal(["agent", "hospital-db"], onSite);
+        Assert.DoesNotContain("portal-net:", blocks["hospital-db"], StringComparison.Ordinal);
+        Assert.Contains("internal: true", File.ReadAllText(ComposeFile), StringComparison.Ordinal);
+        // The portal is told no hospital host, login or password.
+        Assert.DoesNotContain("Demo__HospitalPassword", File.ReadAllText(ComposeFile), StringComparison.Ordinal);
+        Assert.DoesNotContain("AllowedHosts", File.ReadAllText(ComposeFile), StringComparison.Ordinal);
+    }
+
+    /// <summary>Each service's lines in the compose file, by name (two-space indented keys under "services:").</summary>
+    private static Dictionary<string, string> ServiceBlocks(string compose)
+    {
+        var blocks = new Dictionary<string, string>();
+        var inServices = false;
+        string? current = null;
+        foreach (var line in compose.Split('\n'))
+        {
+            if (line.StartsWith("services:", StringComparison.Ordinal))
+            {
+                inServices = true;
+                continue;
+            }
+            if (inServices && line.Length > 0 && !char.IsWhiteSpace(line[0]) && !line.StartsWith('#'))
+            {
+                break;
+            }
+            if (inServices && line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("   ", StringComparison.Ordinal) && line.TrimEnd().EndsWith(':'))
+            {
+                current = line.Trim().TrimEnd(':');
+                blocks[current] = "";
+            }
+            else if (current is not null)
+            {
+                blocks[current] += line + "\n";
+            }
+        }
+        return blocks;
     }
 
     [Fact]

@@ -19,16 +19,25 @@ internal static class SiteWorld
         portal.Start();
         await portal.PolicyLoadedAsync();
         var agent = SiteAgentProcess.Prepare(portal.Hospital.ConnectionString, policy, minK, neverLeave);
-        var code = await SiteAgentKit.CodeAsync(portal, DemoSeed.Alice, name);
-        var (exit, output) = await agent.EnrollAsync(portal.AgentUrl, code);
-        Assert.True(exit == 0, output);
-        await agent.RunAsync();
-        await using var db = portal.CreateDb();
-        var agentId = await db.SiteAgents.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
-        var patients = await db.Datasets.SingleAsync(d => d.Id == DemoSeed.PatientsDataset);
-        patients.Connector = new ConnectorSettings { Kind = ConnectorKind.Agent, AgentId = agentId, SiteDataset = "patients" };
-        await db.SaveChangesAsync();
-        return agent;
+        try
+        {
+            var code = await SiteAgentKit.CodeAsync(portal, DemoSeed.Alice, name);
+            var (exit, output) = await agent.EnrollAsync(portal.AgentUrl, code);
+            Assert.True(exit == 0, output);
+            await agent.RunAsync();
+            await using var db = portal.CreateDb();
+            var agentId = await db.SiteAgents.Where(a => a.Name == name).Select(a => a.Id).SingleAsync();
+            var patients = await db.Datasets.SingleAsync(d => d.Id == DemoSeed.PatientsDataset);
+            patients.Connector = new ConnectorSettings { Kind = ConnectorKind.Agent, AgentId = agentId, SiteDataset = "patients" };
+            await db.SaveChangesAsync();
+            return agent;
+        }
+        catch
+        {
+            // A half-made site must not leave its agent running past the test.
+            await agent.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A value only the hospital holds: the medical record number of one patient.</summary>
