@@ -12,7 +12,7 @@ namespace Portal.Tests.Sites.AtSite;
 internal static class SiteWorld
 {
     public static async Task<SiteAgentProcess> AgentForPatientsAsync(SiteHospitalPortalFactory portal, string policy = "", string? name = null,
-        int minK = 5, params string[] neverLeave)
+        int minK = 5, Uri? via = null, params string[] neverLeave)
     {
         // Each test class instance brings its own agent; the dataset moves to the newest.
         name ??= "hospital-" + Guid.NewGuid().ToString("N")[..8];
@@ -22,7 +22,7 @@ internal static class SiteWorld
         try
         {
             var code = await SiteAgentKit.CodeAsync(portal, DemoSeed.Alice, name);
-            var (exit, output) = await agent.EnrollAsync(portal.AgentUrl, code);
+            var (exit, output) = await agent.EnrollAsync(via ?? portal.AgentUrl, code);
             Assert.True(exit == 0, output);
             await agent.RunAsync();
             await using var db = portal.CreateDb();
