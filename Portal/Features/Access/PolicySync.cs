@@ -24,45 +24,20 @@ public sealed class PolicySync(
 
     public bool IsLoaded => _firstLoad.Task.IsCompleted;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+        Channel<string>? changes = null;
+        return Hosting.DatabaseListener.RunAsync(configuration, "portal-policy-sync", ChannelName, logger,
+            e => changes?.Writer.TryWrite(e.Payload),
+            async (listener, ct) =>
             {
-                await ListenAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                logger.LogWarning("Policy sync lost the database ({Message}); retrying in {Delay}", e.Message, delay);
-                await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
-            }
-        }
+                changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+                await ListenAsync(listener, changes, ct);
+            }, stoppingToken);
     }
 
-    private async Task ListenAsync(CancellationToken ct)
+    private async Task ListenAsync(NpgsqlConnection listener, Channel<string> changes, CancellationToken ct)
     {
-        var csb = new NpgsqlConnectionStringBuilder(Hosting.DatabaseConnectivity.RequireConnectionString(configuration))
-        {
-            KeepAlive = 5,
-            Pooling = false,
-            ApplicationName = "portal-policy-sync",
-        };
-        await using var listener = new NpgsqlConnection(csb.ConnectionString);
-        var changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-        listener.Notification += (_, e) => changes.Writer.TryWrite(e.Payload);
-        await listener.OpenAsync(ct);
-        await using (var listen = new NpgsqlCommand($"LISTEN {ChannelName}", listener))
-        {
-            await listen.ExecuteNonQueryAsync(ct);
-        }
-
         // LISTEN first, then load: a change committed during the load is applied again afterwards, which is harmless.
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
@@ -73,20 +48,12 @@ public sealed class PolicySync(
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var apply = ApplyChangesAsync(changes.Reader, stop.Token);
-        var wait = WaitForNotificationsAsync(listener, stop.Token);
+        var wait = Hosting.DatabaseListener.WaitForeverAsync(listener, stop.Token);
         // Whichever fails first (lost connection, failed reload) ends both; the caller reconnects and reloads everything.
         var first = await Task.WhenAny(apply, wait);
         changes.Writer.TryComplete();
         await stop.CancelAsync();
         await first;
-    }
-
-    private static async Task WaitForNotificationsAsync(NpgsqlConnection listener, CancellationToken ct)
-    {
-        while (true)
-        {
-            await listener.WaitAsync(ct);
-        }
     }
 
     private async Task ApplyChangesAsync(ChannelReader<string> changes, CancellationToken ct)

@@ -12,56 +12,21 @@ public sealed class SiteAgentChanges(AgentSessions sessions, IConfiguration conf
 {
     public const string ChannelName = "site_agent_changes";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Hosting.DatabaseListener.RunAsync(configuration, "portal-site-agents", ChannelName, logger,
+            e =>
             {
-                await ListenAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                if (Guid.TryParse(e.Payload, out var agentId))
+                {
+                    EndIfDisabled([agentId]);
+                }
+            },
+            async (listener, ct) =>
             {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
-            {
-                logger.LogWarning("Site agent changes: lost the database ({Message}); retrying in {Delay}", e.Message, delay);
-                await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
-            }
-        }
-    }
-
-    private async Task ListenAsync(CancellationToken ct)
-    {
-        var csb = new NpgsqlConnectionStringBuilder(Hosting.DatabaseConnectivity.RequireConnectionString(configuration))
-        {
-            KeepAlive = 5,
-            Pooling = false,
-            ApplicationName = "portal-site-agents",
-        };
-        await using var listener = new NpgsqlConnection(csb.ConnectionString);
-        listener.Notification += (_, e) =>
-        {
-            if (Guid.TryParse(e.Payload, out var agentId))
-            {
-                EndIfDisabled([agentId]);
-            }
-        };
-        await listener.OpenAsync(ct);
-        await using (var listen = new NpgsqlCommand($"LISTEN {ChannelName}", listener))
-        {
-            await listen.ExecuteNonQueryAsync(ct);
-        }
-        // Disabled while this instance was not listening: those sessions end now.
-        EndIfDisabled([.. sessions.AgentIds]);
-        while (!ct.IsCancellationRequested)
-        {
-            await listener.WaitAsync(ct);
-        }
-    }
+                // Disabled while this instance was not listening: those sessions end now.
+                EndIfDisabled([.. sessions.AgentIds]);
+                await Hosting.DatabaseListener.WaitForeverAsync(listener, ct);
+            }, stoppingToken);
 
     private void EndIfDisabled(Guid[] agentIds)
     {
