@@ -14,6 +14,8 @@ public static class Program
           run [--config <site.json>]                           keep the link to the portal and answer orders
           log show [--config <site.json> | --state <dir>] [--tail N]   print the site log
           log verify [--config <site.json> | --state <dir>]            check the site log's hash chain
+          log reconcile [--config <site.json> | --state <dir>] --audit <portal-audit.jsonl>
+                                                                       exports on one side only, or with other bytes
           --help                                               this text
         """;
 
@@ -48,6 +50,7 @@ public static class Program
                 ["run", .. var rest] => await RunCommand.RunAsync(rest, cancellationToken).ConfigureAwait(false),
                 ["log", "show", .. var rest] => await LogCommands.ShowAsync(rest, output).ConfigureAwait(false),
                 ["log", "verify", .. var rest] => await LogCommands.VerifyAsync(rest, output, error).ConfigureAwait(false),
+                ["log", "reconcile", .. var rest] => await LogCommands.ReconcileAsync(rest, output, error).ConfigureAwait(false),
                 _ => await WriteAsync(error, $"unknown command '{string.Join(' ', args)}'; --help lists the commands", 1).ConfigureAwait(false),
             };
         }

@@ -38,6 +38,29 @@ public static class LogCommands
         return 0;
     }
 
+    /// <summary>log reconcile --audit portal-audit.jsonl: exports on one side only, or with different bytes, are named; exit 1 if any.</summary>
+    public static async Task<int> ReconcileAsync(IEnumerable<string> args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var a = new CommandArguments(args, "config", "state", "audit");
+        var path = LogPath(a);
+        var auditFile = a.Optional("audit") ?? throw new SiteAgentException("--audit <file> is required: the portal's audit export as JSON Lines");
+        var state = Path.GetDirectoryName(path)!;
+        var (enrolled, key) = Enrollment.EnrollmentState.Load(state);
+        key.Dispose();
+        var agentId = enrolled.AgentId;
+        var findings = SiteLogReconcile.Compare(File.Exists(path) ? SiteLogFile.ReadAll(path) : [], File.ReadLines(auditFile), agentId);
+        foreach (var f in findings)
+        {
+            await error.WriteLineAsync($"order {f.OrderId}: {f.Finding}").ConfigureAwait(false);
+        }
+        await output.WriteLineAsync(findings.Count == 0
+            ? "site log and portal audit agree on every export that sent data"
+            : $"{findings.Count} export(s) the site log and the portal's audit disagree about").ConfigureAwait(false);
+        return findings.Count == 0 ? 0 : 1;
+    }
+
     private static string LogPath(CommandArguments a)
     {
         var state = a.Optional("state") ?? SiteConfig.Load(a.Optional("config") ?? "site.json").StateDirectory;

@@ -72,9 +72,13 @@ internal sealed class SiteAgentProcess : IAsyncDisposable
     }
 
     /// <summary>`enroll`: exit code and everything it printed.</summary>
-    public async Task<(int ExitCode, string Output)> EnrollAsync(Uri portal, string code)
+    public Task<(int ExitCode, string Output)> EnrollAsync(Uri portal, string code) =>
+        CommandAsync("enroll", "--portal", portal.ToString(), "--code", code, "--state", State);
+
+    /// <summary>One of the agent's commands (not `run`), to its end: exit code and everything it printed.</summary>
+    public async Task<(int ExitCode, string Output)> CommandAsync(params string[] args)
     {
-        var psi = Start("enroll", "--portal", portal.ToString(), "--code", code, "--state", State);
+        var psi = Start(args);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
