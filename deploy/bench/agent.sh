@@ -15,7 +15,10 @@
 #      that Alice makes through the API (POST /api/sites/enrollments with her datasets:manage token, at most 10 pending
 #      at a time, as the portal allows); once all are linked (their logs, and "online" in GET /api/sites/agents), the
 #      portal's CPU (utime+stime over SAMPLE seconds, default 30) and RSS, and /health/live latency probed once a
-#      second meanwhile; the same sample with only the hospital's agent linked first, for comparison.
+#      second meanwhile, SETTLE (30) s after the last one linked; the same sample with only the hospital's agent
+#      linked first, for comparison. The agents' own CPU over the sample is printed too.
+# IN_PROCESS=1 (default; 0 skips it): a reference printed after step 1, not in the last line: the same export pipeline
+# in one process (Tests/Benchmarks export-run, deploy/bench.sh export's warm figure) on the same table, beside a COPY.
 # The tokens are made as api.sh makes them: Bob and Alice sign in at the demo SAML IdP (Tests/Drills `token`) in a
 # short-lived Development instance, and the measured instance is then started in Production on the same database.
 # Every figure is printed with the 1-minute load average. Last line: the figures.
@@ -33,6 +36,7 @@ ROWS_5M=${ROWS_5M:-5000000}
 REPS=${REPS:-3}
 IDLE_AGENTS=${IDLE_AGENTS:-50}
 SAMPLE=${SAMPLE:-30}
+IN_PROCESS=${IN_PROCESS:-1}
 PORTAL_PORT=$BASE IDP_PORT=$((BASE + 1)) AGENT_PORT=$((BASE + 2))
 PORTAL="http://localhost:$PORTAL_PORT"
 AGENT_URL="http://127.0.0.1:$AGENT_PORT"
@@ -79,7 +83,8 @@ status_mb() { awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 / 1024 }' "/proc/$1/
 say "building the portal, the site agent and the drill tool (which signs in and makes tokens)"
 { dotnet build -c Release -nologo -v quiet Portal/Portal.csproj \
   && dotnet build -c Release -nologo -v quiet Connectors/SiteAgent/SiteAgent.csproj \
-  && dotnet build -c Release -nologo -v quiet Tests/Drills/Drills.csproj; } >"$DIR/build.log" 2>&1 \
+  && dotnet build -c Release -nologo -v quiet Tests/Drills/Drills.csproj \
+  && { [ "$IN_PROCESS" = 0 ] || dotnet build -c Release -nologo -v quiet Tests/Benchmarks/Benchmarks.csproj; }; } >"$DIR/build.log" 2>&1 \
   || { tail -30 "$DIR/build.log" >&2; die "build failed (log: $DIR/build.log)"; }
 
 psql_q() { PGOPTIONS="-c client_min_messages=warning" "$ROOT/deploy/pg.sh" psql agentbench "$@"; }
@@ -249,6 +254,16 @@ ttfb_ms=$(echo "$(median <"$DIR/ttfb.s") * 1000" | bc -l)
 rss_1m=$(status_mb "$portal_pid" VmHWM)
 agent_rss_1m=$(status_mb "$hosp_pid" VmHWM)
 say "1M: export $(printf '%.0f' "$http_rate") rows/s vs COPY $(printf '%.0f' "$copy_rate") rows/s ($(printf '%.2f' "$ratio") of COPY), ttfb $(printf '%.0f' "$ttfb_ms") ms; peak RSS portal $rss_1m MB, agent $agent_rss_1m MB (load $export_load)"
+if [ "$IN_PROCESS" != 0 ]; then
+  # Reference, not part of the last line: the same pipeline in one process (deploy/bench.sh export's warm figure: 3
+  # untimed then 5 timed exports, median; the benchmark's demo profile, k = 5) on the same table in the same minutes,
+  # beside one more COPY: what the agent's stream costs before any relay.
+  copy_ref=$(time_copy hospital)
+  dotnet "$ROOT/Tests/Benchmarks/bin/Release/net10.0/Portal.Benchmarks.dll" export-run "$("$ROOT/deploy/pg.sh" url agentbench hospital)" \
+    patients "$ROOT/deploy/demo/patients-profile.json" 5 3 5 >"$DIR/in-process.run" 2>&1 || { cat "$DIR/in-process.run" >&2; die "the in-process export failed"; }
+  ref_s=$(sed -n 's/.* seconds=\([0-9.]*\) .*/\1/p' "$DIR/in-process.run")
+  say "reference, the export pipeline in one process (warm, median of 5): $ref_s s, $(printf '%.0f' "$(echo "$ROWS / $ref_s" | bc -l)") rows/s, $(printf '%.2f' "$(echo "$copy_ref / $ref_s" | bc -l)") of a COPY of $(printf '%.3f' "$copy_ref") s beside it; $(cat "$DIR/in-process.run") (load $(load))"
+fi
 completed=$(psql_q -d portal -tAc "SELECT count(*) FROM audit_events WHERE type = 'export.completed'" 2>/dev/null || echo "?")
 say "audit: $completed export.completed events (expected $((REPS + 1)))"
 
@@ -267,20 +282,22 @@ agent_rss_5m=$(status_mb "$hosp_pid" VmHWM)
 say "5M: export through the agent $s5 s ($(printf '%.0f' "$(echo "$ROWS_5M / $s5" | bc -l)") rows/s, ttfb $ttfb5 s, $bytes5 bytes; portal CPU $(printf '%.2f' "$pcpu5") s, agent CPU $(printf '%.2f' "$acpu5") s); peak RSS portal $rss_5m MB, agent $agent_rss_5m MB (load $(load))"
 
 sample() { # sample <tag>: portal CPU % (of one core) and RSS over SAMPLE s, /health/live probed once a second
-  local c0 c1 t0 t1 i
+  local c0 c1 t0 t1 i a0 a1
   : >"$DIR/live-$1.s"
-  t0=$(now); c0=$(cpu_s "$portal_pid")
+  t0=$(now); c0=$(cpu_s "$portal_pid"); a0=$(agents_cpu_s)
   for i in $(seq 1 "$SAMPLE"); do
     curl -fsS -o /dev/null -w '%{time_total}\n' "$PORTAL/health/live" >>"$DIR/live-$1.s" || die "/health/live failed"
     sleep 1
   done
-  c1=$(cpu_s "$portal_pid"); t1=$(now)
+  c1=$(cpu_s "$portal_pid"); a1=$(agents_cpu_s); t1=$(now)
   cpu_pct=$(echo "($c1 - $c0) * 100 / ($t1 - $t0)" | bc -l)
+  agents_pct=$(echo "($a1 - $a0) * 100 / ($t1 - $t0)" | bc -l)
   rss=$(status_mb "$portal_pid" VmRSS)
   live_med=$(echo "$(median <"$DIR/live-$1.s") * 1000" | bc -l)
   live_max=$(echo "$(sort -g "$DIR/live-$1.s" | tail -1) * 1000" | bc -l)
-  say "$1: portal $(printf '%.2f' "$cpu_pct") % CPU over $SAMPLE s, RSS $rss MB; /health/live median $(printf '%.1f' "$live_med") ms, max $(printf '%.1f' "$live_max") ms (load $(load))"
+  say "$1: portal $(printf '%.2f' "$cpu_pct") % CPU over $SAMPLE s, RSS $rss MB; /health/live median $(printf '%.1f' "$live_med") ms, max $(printf '%.1f' "$live_max") ms; the ${#agent_pids[@]} agents together $(printf '%.2f' "$agents_pct") % CPU (load $(load))"
 }
+agents_cpu_s() { local p; for p in "${agent_pids[@]}"; do cpu_s "$p"; done | awk '{ t += $1 } END { print t + 0 }'; }
 sleep 5
 sample "1 agent linked"
 base_cpu=$cpu_pct base_rss=$rss
@@ -315,7 +332,7 @@ wait_linked 300 "${idle_dirs[@]}"
 online=$(curl -sS -H @"$DIR/alice.header" "$PORTAL/api/sites/agents" \
   | python3 -c 'import json,sys; print(sum(1 for a in json.load(sys.stdin) if a["online"]))')
 say "all $IDLE_AGENTS idle agents linked ($online of Alice's agents online for the portal); agent RSS $(for p in "${agent_pids[@]:1}"; do status_mb "$p" VmRSS; done | median) MB each (median)"
-sleep 10  # past the start-up burst: the sample is of idle links (heartbeats every 15 s)
+sleep "${SETTLE:-30}"  # past the start-up burst (JIT, tiering): the sample is of idle links (heartbeats every 15 s)
 sample "$((IDLE_AGENTS + 1)) agents linked"
 idle_cpu=$cpu_pct idle_rss=$rss idle_load=$(load)
 alive=0; for p in "${agent_pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
