@@ -7,7 +7,7 @@
 #   1. GET /api/datasets/{PatientsDataset}/export?purpose=DS:HIV&ethics=IRB-1&format=csv with Bob's data:export token:
 #      agent → portal → curl to /dev/null, against `psql -c "COPY patients TO STDOUT CSV"` of the same table: median
 #      of REPS (3) each, interleaved after one warm-up each; rows/s = table rows / wall-clock seconds. Time to first
-#      byte is curl's time_starttransfer (median). The CPU seconds the portal and the agent spent per export
+#      byte is curl's time_starttransfer (median). The CPU seconds the portal, the agent and PostgreSQL spent per export
 #      (utime+stime from /proc) show where the time goes.
 #   2. Portal peak RSS (VmHWM) over the 1 M-row exports (a fresh portal before the warm-up) and over one 5 M-row export
 #      (the portal restarted, so its high-water mark starts again; the agent restarted on the 5 M database).
@@ -78,6 +78,14 @@ now() { date +%s.%N; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # CPU seconds (user + system) a process has used so far, and its memory figures in MB.
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"; }
+# PostgreSQL's CPU seconds: its live processes plus what the postmaster has reaped (cutime + cstime) of those that ended.
+pg_cpu_s() {
+  local pm hz
+  pm=$(head -1 "$(. "$STATE/pg-agentbench.env"; echo "$PGDATA_DIR")/postmaster.pid")
+  hz=$(getconf CLK_TCK)
+  { awk -v hz="$hz" '{ sub(/^.*\) /, ""); print ($12 + $13 + $14 + $15) / hz }' "/proc/$pm/stat"
+    for c in $(cat "/proc/$pm/task/$pm/children" 2>/dev/null); do cpu_s "$c" 2>/dev/null || true; done; } | awk '{ t += $1 } END { print t + 0 }'
+}
 status_mb() { awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status"; }
 
 say "building the portal, the site agent and the drill tool (which signs in and makes tokens)"
@@ -223,28 +231,28 @@ time_copy() { # time_copy <database>
   t1=$(now)
   echo "$t1 - $t0" | bc -l
 }
-time_http() { # → "seconds ttfb_seconds bytes portal_cpu_s agent_cpu_s"
-  local out status seconds ttfb bytes p0 a0 p1 a1
-  p0=$(cpu_s "$portal_pid"); a0=$(cpu_s "$hosp_pid")
+time_http() { # → "seconds ttfb_seconds bytes portal_cpu_s agent_cpu_s postgres_cpu_s"
+  local out status seconds ttfb bytes p0 a0 p1 a1 g0 g1
+  p0=$(cpu_s "$portal_pid"); a0=$(cpu_s "$hosp_pid"); g0=$(pg_cpu_s)
   out=$(curl -sS -o /dev/null -w '%{http_code} %{time_total} %{time_starttransfer} %{size_download}' -H @"$DIR/export.header" "$PORTAL$EXPORT_PATH")
-  p1=$(cpu_s "$portal_pid"); a1=$(cpu_s "$hosp_pid")
+  p1=$(cpu_s "$portal_pid"); a1=$(cpu_s "$hosp_pid"); g1=$(pg_cpu_s)
   read -r status seconds ttfb bytes <<<"$out"
   [ "$status" = 200 ] || die "the export answered $status (portal log: $(ls "$DIR"/portal-*.log | tail -1))"
-  echo "$seconds $ttfb $bytes $(echo "$p1 - $p0" | bc -l) $(echo "$a1 - $a0" | bc -l)"
+  echo "$seconds $ttfb $bytes $(echo "$p1 - $p0" | bc -l) $(echo "$a1 - $a0" | bc -l) $(echo "$g1 - $g0" | bc -l)"
 }
 
 say "export through the agent vs psql COPY, $ROWS rows, median of $REPS each after one warm-up each"
 time_copy hospital >/dev/null
-read -r s ttfb bytes pcpu acpu < <(time_http)
+read -r s ttfb bytes pcpu acpu gcpu < <(time_http)
 [ -n "$s" ] || die "the warm-up export failed"
-say "warm-up: export $s s (ttfb $ttfb s, $bytes bytes; portal CPU $pcpu s, agent CPU $acpu s); portal VmHWM $(status_mb "$portal_pid" VmHWM) MB"
+say "warm-up: export $s s (ttfb $ttfb s, $bytes bytes; portal CPU $pcpu s, agent CPU $acpu s, PostgreSQL CPU $gcpu s); portal VmHWM $(status_mb "$portal_pid" VmHWM) MB"
 : >"$DIR/copy.s"; : >"$DIR/http.s"; : >"$DIR/ttfb.s"
 for i in $(seq 1 "$REPS"); do
   time_copy hospital >>"$DIR/copy.s"
-  read -r s ttfb bytes pcpu acpu < <(time_http)
+  read -r s ttfb bytes pcpu acpu gcpu < <(time_http)
   [ -n "$s" ] || die "export run $i failed"
   echo "$s" >>"$DIR/http.s"; echo "$ttfb" >>"$DIR/ttfb.s"
-  say "run $i: COPY $(tail -1 "$DIR/copy.s") s, export through the agent $s s (ttfb $ttfb s, $bytes bytes; portal CPU $(printf '%.2f' "$pcpu") s, agent CPU $(printf '%.2f' "$acpu") s) (load $(load))"
+  say "run $i: COPY $(tail -1 "$DIR/copy.s") s, export through the agent $s s (ttfb $ttfb s, $bytes bytes; portal CPU $(printf '%.2f' "$pcpu") s, agent CPU $(printf '%.2f' "$acpu") s, PostgreSQL CPU $(printf '%.2f' "$gcpu") s) (load $(load))"
 done
 export_load=$(load)
 copy_rate=$(echo "$ROWS / $(median <"$DIR/copy.s")" | bc -l)
@@ -274,12 +282,12 @@ start_portal Production portal-5m.log
 site "$HOSP" hospital_5m
 start_agent "$HOSP"; hosp_pid=${agent_pids[-1]}
 wait_linked 60 "$HOSP"
-read -r s5 ttfb5 bytes5 pcpu5 acpu5 < <(time_http)
+read -r s5 ttfb5 bytes5 pcpu5 acpu5 gcpu5 < <(time_http)
 [ -n "$s5" ] || die "the $ROWS_5M-row export failed"
 rss_5m=$(status_mb "$portal_pid" VmHWM)
 load_5m=$(load)
 agent_rss_5m=$(status_mb "$hosp_pid" VmHWM)
-say "5M: export through the agent $s5 s ($(printf '%.0f' "$(echo "$ROWS_5M / $s5" | bc -l)") rows/s, ttfb $ttfb5 s, $bytes5 bytes; portal CPU $(printf '%.2f' "$pcpu5") s, agent CPU $(printf '%.2f' "$acpu5") s); peak RSS portal $rss_5m MB, agent $agent_rss_5m MB (load $(load))"
+say "5M: export through the agent $s5 s ($(printf '%.0f' "$(echo "$ROWS_5M / $s5" | bc -l)") rows/s, ttfb $ttfb5 s, $bytes5 bytes; portal CPU $(printf '%.2f' "$pcpu5") s, agent CPU $(printf '%.2f' "$acpu5") s, PostgreSQL CPU $(printf '%.2f' "$gcpu5") s); peak RSS portal $rss_5m MB, agent $agent_rss_5m MB (load $(load))"
 
 sample() { # sample <tag>: portal CPU % (of one core) and RSS over SAMPLE s, /health/live probed once a second
   local c0 c1 t0 t1 i a0 a1
@@ -298,7 +306,7 @@ sample() { # sample <tag>: portal CPU % (of one core) and RSS over SAMPLE s, /he
   say "$1: portal $(printf '%.2f' "$cpu_pct") % CPU over $SAMPLE s, RSS $rss MB; /health/live median $(printf '%.1f' "$live_med") ms, max $(printf '%.1f' "$live_max") ms; the ${#agent_pids[@]} agents together $(printf '%.2f' "$agents_pct") % CPU (load $(load))"
 }
 agents_cpu_s() { local p; for p in "${agent_pids[@]}"; do cpu_s "$p"; done | awk '{ t += $1 } END { print t + 0 }'; }
-sleep 5
+sleep "${SETTLE:-30}"  # past the 5 M-row export's after-effects (GC, tiering)
 sample "1 agent linked"
 base_cpu=$cpu_pct base_rss=$rss
 
