@@ -16,9 +16,7 @@ internal static class PreviewAtSite
     public static async Task<Outcome<ExportManifest>> RunAsync(DatasetServices services, Dataset d, Grant grant, ExportRequest request, int take,
         PreviewCapture capture, CancellationToken ct)
     {
-        var draft = new SiteOrderDraft(d.Connector.AgentId ?? Guid.Empty, OrderKind.Preview, d.Connector.SiteDataset!, d.Id,
-            GrantId: grant.Id, ProfileJson: d.AnonymizationProfile, ProfileVersion: d.ProfileVersion, Purpose: request.Purpose,
-            K: Math.Max(request.K, request.Profile.K), Columns: request.Columns, Format: "jsonl", RowLimit: take);
+        var draft = SiteExportOrders.For(d, OrderKind.Preview, grant.Id, request, "jsonl") with { RowLimit = take };
         var answer = await services.Sites.AskAsync(draft, MaxBytes, ct);
         if (answer.Failure is { } failed)
         {
@@ -29,5 +27,4 @@ internal static class PreviewAtSite
             ? manifest
             : new Failure(FailureKind.Unavailable, "site.delivery.malformed", "The site's manifest of the preview cannot be read.");
     }
-
 }

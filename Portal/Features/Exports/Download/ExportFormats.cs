@@ -27,7 +27,9 @@ internal static class ExportFormats
     public static string FileName(string dataset, ExportFormat format, bool gzip)
     {
         var stem = new string([.. dataset.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-')]).Trim('-');
-        var extension = format switch { ExportFormat.Csv => "csv", ExportFormat.JsonLines => "jsonl", _ => "parquet" };
-        return $"{(stem.Length == 0 ? "export" : stem)}.{extension}{(gzip ? ".gz" : "")}";
+        return $"{(stem.Length == 0 ? "export" : stem)}.{Name(format)}{(gzip ? ".gz" : "")}";
     }
+
+    /// <summary>The format's name as people and site agents write it, and its file extension.</summary>
+    public static string Name(ExportFormat format) => format switch { ExportFormat.Csv => "csv", ExportFormat.JsonLines => "jsonl", _ => "parquet" };
 }

@@ -24,6 +24,23 @@ public sealed record SiteOrderDraft(
     bool Gzip = false,
     int RowLimit = 0);
 
+/// <summary>Orders that run the export pipeline at the site (exports and previews) under a grant.</summary>
+public static class SiteExportOrders
+{
+    /// <summary>
+    /// The order for <paramref name="request"/> on a dataset behind an agent. Its k is the one the export will meet,
+    /// the larger of the grant's and the profile's, as the pipeline applies it (the site's floor is checked on that).
+    /// </summary>
+    public static SiteOrderDraft For(Dataset dataset, OrderKind kind, Guid grantId, Portal.Connectors.ExportRequest request, string format)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(request);
+        return new SiteOrderDraft(dataset.Connector.AgentId ?? Guid.Empty, kind, dataset.Connector.SiteDataset!, dataset.Id,
+            GrantId: grantId, ProfileJson: dataset.AnonymizationProfile, ProfileVersion: dataset.ProfileVersion, Purpose: request.Purpose,
+            K: Math.Max(request.K, request.Profile.K), Columns: request.Columns, Format: format, Gzip: request.Gzip);
+    }
+}
+
 /// <summary>A small answer of a site: its bytes and the signed manifest that closed it.</summary>
 public sealed record SiteAnswer(byte[] Body, SiteOrderEnd End);
 

@@ -25,6 +25,20 @@ public sealed class SitePolicyTests(SiteHospitalPortalFactory portal) : IClassFi
         await RefusedAsync("site.policy.purpose_not_allowed", await SiteWorld.AgentForPatientsAsync(portal, policy: "\"purposes\": [\"HMB\"]"));
 
     [Fact]
+    public async Task A_vo_the_site_does_not_allow_is_refused_at_the_site() =>
+        await RefusedAsync("site.policy.vo_not_allowed", await SiteWorld.AgentForPatientsAsync(portal, policy: "\"vos\": [\"0b7f2c1e-0000-4000-8000-0000000009ff\"]"));
+
+    [Fact]
+    public async Task The_vo_through_which_bob_reaches_the_dataset_is_named_in_the_order_and_the_site_lets_it_through()
+    {
+        await using var agent = await SiteWorld.AgentForPatientsAsync(portal, policy: $"\"vos\": [\"{DemoSeed.CohortVo}\"]");
+        using var bob = portal.CreateBrowserClient();
+        await DemoSession.SignInAsync(bob, DemoSeed.Bob);
+        using var response = await bob.GetAsync(SiteWorld.Export());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_daily_row_cap_cuts_the_export_that_reaches_it_and_refuses_the_next()
     {
         await using var agent = await SiteWorld.AgentForPatientsAsync(portal, policy: "\"maxRowsPerDayPerGrant\": 3000");
